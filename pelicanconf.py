@@ -1,0 +1,85 @@
+"""Settings for working on the site locally: relative URLs, no feeds, fast rebuilds.
+
+Byline's own settings (BYLINE_*) have defaults in plugins/byline/settings.py; the README
+lists them all. Set here only what your site changes.
+"""
+
+AUTHOR = "Maya Okafor"
+SITENAME = "The Counter"
+SITESUBTITLE = "Opinion from people who run small businesses"
+SITEURL = ""
+
+PATH = "content"
+SLUGIFY_SOURCE = "basename"  # content/<slug>.md is published at /<slug>/
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["byline", "sitemap"]
+
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# Pretty URLs: /slug/, /section/money/, /author/maya-okafor/
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "section/{slug}/"
+CATEGORY_SAVE_AS = "section/{slug}/index.html"
+CATEGORIES_URL = "sections/"
+CATEGORIES_SAVE_AS = "sections/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+DEFAULT_PAGINATION = 10
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+
+# Local work: no feeds (publishconf.py turns them on)
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+RELATIVE_URLS = True
+
+# The theme escapes everything it prints; article bodies are marked safe where shown.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Typography: curly quotes and dashes from straight ones
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {"smart_angled_quotes": False},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.ico": {"path": "favicon.ico"},
+}
+TEMPLATE_PAGES = {"robots.txt": "robots.txt"}
+SITEMAP = {"format": "xml", "exclude": ["tag/", "tags/", "authors/", "sections/", "404.html"]}
+
+# Byline (see the README's settings table for the rest)
+BYLINE_PUBLISHER = "Fernhill Works"
+BYLINE_PUBLISHER_LOGO = "theme/images/logo.png"
+BYLINE_DEFAULT_IMAGE = "images/social-card.jpg"
+BYLINE_NEWSLETTER_NAME = "The Counter Weekly"
+# Buttondown's embed form; set to "" to leave the sign-up form out
+BYLINE_NEWSLETTER_FORM_URL = "https://buttondown.com/api/emails/embed-subscribe/thecounter"

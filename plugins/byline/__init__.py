@@ -1,0 +1,126 @@
+"""Byline's Pelican plugin: the thin glue between Pelican's signals and Byline's modules.
+
+Receivers live at module level because Pelican holds them by weak reference. Each one
+hands plain data to a module that knows nothing of Pelican, and keeps imports light so a
+build does not pay for what it does not use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+
+def display_path(path: str) -> str:
+    """A path as the user typed it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def on_initialized(pelican) -> None:
+    from .settings import apply_defaults
+
+    apply_defaults(pelican.settings)
+    # The theme relies on autoescaping: a title holding "<" or "&" must print as text.
+    environment = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
+    environment["autoescape"] = True
+    pelican.settings["JINJA_ENVIRONMENT"] = environment
+
+
+def on_readers_init(readers) -> None:
+    from .reader import install
+
+    install(readers)
+
+
+def _load_author_profiles(settings: dict) -> dict:
+    from .authors import AuthorDataError, load_authors
+
+    path = Path(settings["PATH"]) / settings.get("BYLINE_AUTHORS_FILE", "authors.toml")
+    try:
+        return load_authors(path)
+    except AuthorDataError as error:
+        logger.error("%s. Articles are built without author bios until it is fixed.", error)
+        return {}
+
+
+def on_article_generator_finalized(generator) -> None:
+    """Give every article its reading time, hero image, author data and "More from" list."""
+    from .images import resolve_hero
+    from .more_from import Story, more_from
+    from .reading import reading_minutes
+    from .settings import apply_defaults
+
+    settings = generator.settings
+    apply_defaults(settings)  # also when the plugin is driven without `initialized`
+    profiles = _load_author_profiles(settings)
+    content_path = Path(settings["PATH"])
+    words_per_minute = int(settings["BYLINE_WORDS_PER_MINUTE"])
+    authors_file = settings["BYLINE_AUTHORS_FILE"]
+
+    everything = [
+        *generator.articles,
+        *generator.translations,
+        *getattr(generator, "drafts", []),
+        *getattr(generator, "drafts_translations", []),
+        *getattr(generator, "hidden_articles", []),
+        *getattr(generator, "hidden_translations", []),
+    ]
+    for article in everything:
+        source = display_path(article.source_path)
+        meta = article.metadata
+        article.reading_time = reading_minutes(article._content, words_per_minute)
+        article.hero, problems = resolve_hero(
+            str(meta.get("image", "")),
+            str(meta.get("image_alt", "")),
+            str(meta.get("image_credit", "")),
+            content_path,
+        )
+        for problem in problems:
+            logger.warning("%s: %s.", source, problem)
+        author = getattr(article, "author", None)
+        article.author_profile = profiles.get(author.name) if author else None
+        if author and article.author_profile is None:
+            logger.warning(
+                "%s: author '%s' has no entry in %s, so the article has no bio box; add a "
+                '["%s"] table with role and bio there (see the README, "Authors").',
+                source,
+                author.name,
+                authors_file,
+                author.name,
+            )
+        if "summary" not in meta:
+            logger.warning(
+                "%s: no Summary line, so the page has no standfirst and its meta description "
+                "is cut from the body; add `Summary: <one or two sentences>` to the header.",
+                source,
+            )
+
+    stories = [
+        Story(
+            key=index,
+            date=article.date,
+            slug=article.slug,
+            author=article.author.name if getattr(article, "author", None) else "",
+            section=article.category.name if getattr(article, "category", None) else "",
+        )
+        for index, article in enumerate(generator.articles)
+    ]
+    picks = more_from(stories, int(settings["BYLINE_MORE_FROM_COUNT"]))
+    for index, article in enumerate(generator.articles):
+        article.more_from = [generator.articles[other] for other in picks[index]]
+    for article in everything:
+        if not hasattr(article, "more_from"):
+            article.more_from = []
+    generator.context["author_profiles"] = profiles
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)

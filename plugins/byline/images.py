@@ -1,0 +1,67 @@
+"""Hero images: where the file is, how big it is, and what to say when it is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class HeroImage:
+    src: str  # path relative to the site root, or an absolute URL
+    alt: str
+    credit: str
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return self.src.startswith(("http://", "https://", "//"))
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height read from the file's header, or None if unreadable."""
+    import imagesize  # lazy: only builds with hero images need it
+
+    try:
+        width, height = imagesize.get(str(path))
+    except (OSError, ValueError):
+        return None
+    if width <= 0 or height <= 0:
+        return None
+    return int(width), int(height)
+
+
+def resolve_hero(
+    image: str, alt: str, credit: str, content_path: Path
+) -> tuple[HeroImage | None, list[str]]:
+    """The hero for an article's ``Image`` line, and the problems found with it.
+
+    A local path is relative to the content folder (``images/heroes/x.jpg``); a missing
+    file drops the hero rather than printing a broken image.
+    """
+    problems: list[str] = []
+    src = image.strip().lstrip("/")
+    if image.strip().startswith(("http://", "https://", "//")):
+        src = image.strip()
+    if not src:
+        return None, problems
+    hero = HeroImage(src=src, alt=alt.strip(), credit=credit.strip())
+    if not hero.alt:
+        problems.append(
+            "has an Image but no Image_alt line; add `Image_alt: <what the picture shows>` "
+            "so screen-reader users know what it is"
+        )
+    if hero.is_remote:
+        return hero, problems
+    file = content_path / src
+    if not file.is_file():
+        problems.append(
+            f"Image '{image.strip()}' was not found at {file}; put the file there or fix the "
+            "path (it is relative to the content folder). The article is built without a hero image"
+        )
+        return None, problems
+    size = image_size(file)
+    if size:
+        hero = HeroImage(src=src, alt=hero.alt, credit=hero.credit, width=size[0], height=size[1])
+    return hero, problems

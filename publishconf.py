@@ -1,0 +1,23 @@
+"""Production settings: absolute URLs, feeds on, a clean output folder.
+
+Used by `invoke preview`, `invoke publish` and `invoke gh-pages`.
+"""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+# The address the site is published at, without a trailing slash.
+SITEURL = os.environ.get("BYLINE_SITEURL", "https://thecounter.example.com")
+RELATIVE_URLS = False
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/section/{slug}.atom.xml"
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
+AUTHOR_FEED_RSS = None
+
+DELETE_OUTPUT_DIRECTORY = True

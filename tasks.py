@@ -1,0 +1,189 @@
+"""Site tasks (invoke): pelican-quickstart's set, plus Byline's own.
+
+A thin command layer: each task calls Pelican or a module in plugins/byline.
+Run `invoke --list` to see them.
+"""
+
+import os
+import shlex
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from invoke import task
+from invoke.main import program
+from pelican import main as pelican_main
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+
+OPEN_BROWSER_ON_SERVE = os.environ.get("BYLINE_OPEN_BROWSER", "") == "1"
+SETTINGS_FILE_BASE = "pelicanconf.py"
+SETTINGS = {}
+SETTINGS.update(DEFAULT_CONFIG)
+LOCAL_SETTINGS = get_settings_from_file(SETTINGS_FILE_BASE)
+SETTINGS.update(LOCAL_SETTINGS)
+
+CONFIG = {
+    "settings_base": SETTINGS_FILE_BASE,
+    "settings_publish": "publishconf.py",
+    # Output path. Can be absolute or relative to tasks.py. Default: 'output'
+    "deploy_path": SETTINGS["OUTPUT_PATH"],
+    # Remote server for `invoke publish` (rsync over SSH); set them in pelicanconf.py
+    "ssh_user": SETTINGS.get("DEPLOY_SSH_USER", "www"),
+    "ssh_host": SETTINGS.get("DEPLOY_SSH_HOST", "example.com"),
+    "ssh_port": SETTINGS.get("DEPLOY_SSH_PORT", 22),
+    "ssh_path": SETTINGS.get("DEPLOY_SSH_PATH", "/var/www/site"),
+    # GitHub Pages configuration
+    "github_pages_branch": SETTINGS.get("GITHUB_PAGES_BRANCH", "gh-pages"),
+    "commit_message": f"'Publish site on {date.today().isoformat()}'",
+    # Host and port for `serve`
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+
+@task
+def clean(c):
+    """Remove generated files"""
+    if os.path.isdir(CONFIG["deploy_path"]):
+        shutil.rmtree(CONFIG["deploy_path"])
+        os.makedirs(CONFIG["deploy_path"])
+
+
+@task
+def build(c):
+    """Build local version of site"""
+    pelican_run("-s {settings_base}".format(**CONFIG))
+
+
+@task
+def rebuild(c):
+    """`build` with the delete switch"""
+    pelican_run("-d -s {settings_base}".format(**CONFIG))
+
+
+@task
+def regenerate(c):
+    """Automatically regenerate site upon file modification"""
+    pelican_run("-r -s {settings_base}".format(**CONFIG))
+
+
+@task
+def serve(c):
+    """Serve site at http://127.0.0.1:8000/"""
+
+    class AddressReuseTCPServer(RootedHTTPServer):
+        allow_reuse_address = True
+
+    server = AddressReuseTCPServer(
+        CONFIG["deploy_path"],
+        (CONFIG["host"], CONFIG["port"]),
+        ComplexHTTPRequestHandler,
+    )
+
+    if OPEN_BROWSER_ON_SERVE:
+        import webbrowser
+
+        webbrowser.open("http://{host}:{port}".format(**CONFIG))
+
+    sys.stderr.write("Serving at http://{host}:{port}/ (Ctrl-C to stop) ...\n".format(**CONFIG))
+    server.serve_forever()
+
+
+@task
+def reserve(c):
+    """`build`, then `serve`"""
+    build(c)
+    serve(c)
+
+
+@task
+def preview(c):
+    """Build production version of site"""
+    pelican_run("-s {settings_publish}".format(**CONFIG))
+
+
+@task
+def livereload(c):
+    """Automatically reload browser tab upon file modification."""
+    from livereload import Server
+
+    def cached_build():
+        cmd = "-s {settings_base} -e CACHE_CONTENT=true LOAD_CONTENT_CACHE=true"
+        pelican_run(cmd.format(**CONFIG))
+
+    cached_build()
+    server = Server()
+    theme_path = SETTINGS["THEME"]
+    watched_globs = [
+        CONFIG["settings_base"],
+        f"{theme_path}/templates/**/*.html",
+        "{}/{}".format(SETTINGS["PATH"], "authors.toml"),
+    ]
+
+    content_file_extensions = [".md", ".rst"]
+    for extension in content_file_extensions:
+        content_glob = "{}/**/*{}".format(SETTINGS["PATH"], extension)
+        watched_globs.append(content_glob)
+
+    static_file_extensions = [".css", ".js"]
+    for extension in static_file_extensions:
+        static_file_glob = f"{theme_path}/static/**/*{extension}"
+        watched_globs.append(static_file_glob)
+
+    for glob in watched_globs:
+        server.watch(glob, cached_build)
+
+    if OPEN_BROWSER_ON_SERVE:
+        import webbrowser
+
+        webbrowser.open("http://{host}:{port}".format(**CONFIG))
+
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+
+
+@task
+def publish(c):
+    """Publish to production via rsync"""
+    pelican_run("-s {settings_publish}".format(**CONFIG))
+    c.run(
+        'rsync --delete --exclude ".DS_Store" -pthrvz -c '
+        '-e "ssh -p {ssh_port}" '
+        "{} {ssh_user}@{ssh_host}:{ssh_path}".format(
+            CONFIG["deploy_path"].rstrip("/") + "/", **CONFIG
+        )
+    )
+
+
+@task
+def gh_pages(c):
+    """Publish to GitHub Pages"""
+    preview(c)
+    c.run(
+        "ghp-import -b {github_pages_branch} -m {commit_message} {deploy_path} -p".format(**CONFIG)
+    )
+
+
+@task(help={"title": "The headline; the file is content/<slug-of-title>.md"})
+def new_post(c, title):
+    """Write a ready-to-edit draft post with every metadata field filled or marked"""
+    from byline.authors import load_authors
+    from byline.drafts import write_draft
+
+    content = Path(SETTINGS["PATH"])
+    authors = load_authors(content / SETTINGS.get("BYLINE_AUTHORS_FILE", "authors.toml"))
+    author = next(iter(authors), SETTINGS.get("AUTHOR") or "TODO Your name")
+    try:
+        category = LOCAL_SETTINGS.get("DEFAULT_CATEGORY", "TODO Section, e.g. Money")
+        path = write_draft(content, title, author, category)
+    except (ValueError, FileExistsError) as error:
+        sys.exit(f"new-post: {error}")
+    print(f"Wrote {path}. Fill in the TODO lines, then delete `Status: draft` to publish.")
+
+
+def pelican_run(cmd):
+    cmd += " " + program.core.remainder  # allows to pass-through args to pelican
+    pelican_main(shlex.split(cmd))

@@ -1,0 +1,109 @@
+"""Shared fixtures: real Pelican builds of the demo and of small purpose-made sites."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import logging
+import socketserver
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def build(
+    output: Path,
+    settings_file: str = "pelicanconf.py",
+    content: Path | None = None,
+    **overrides,
+) -> Path:
+    """Build a site with Pelican into ``output`` and return that folder."""
+    override = {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache")}
+    if content is not None:
+        override["PATH"] = str(content)
+    override.update(overrides)
+    settings = read_settings(str(ROOT / settings_file), override=override)
+    Pelican(settings).run()
+    return output
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """Write a content folder from {relative path: text}; returns the folder."""
+    content = root / "content"
+    for name, text in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    content.mkdir(parents=True, exist_ok=True)
+    return content
+
+
+def page(output: Path, relative: str) -> lxml.html.HtmlElement:
+    """Parse one built page."""
+    path = output / relative
+    if path.is_dir() or relative.endswith("/"):
+        path = path / "index.html"
+    return lxml.html.fromstring(path.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo content built with pelicanconf.py (local, relative URLs)."""
+    return build(tmp_path_factory.mktemp("demo") / "output")
+
+
+@pytest.fixture(scope="session")
+def demo_publish(tmp_path_factory) -> Path:
+    """The demo content built with publishconf.py (absolute URLs, feeds)."""
+    return build(tmp_path_factory.mktemp("demo-publish") / "output", "publishconf.py")
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Build a purpose-made site: site({"post.md": "..."}, **settings) -> output folder."""
+
+    def make(files: dict[str, str], **overrides) -> Path:
+        content = write_site(tmp_path, files)
+        return build(tmp_path / "output", content=content, **overrides)
+
+    return make
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site) -> Iterator[str]:
+    """The demo site served on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(demo_site))
+    socketserver.TCPServer.allow_reuse_address = True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def warnings_log(caplog):
+    """The text of every warning logged during the test."""
+    caplog.set_level(logging.WARNING)
+
+    def messages() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+    return messages

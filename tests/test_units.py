@@ -1,0 +1,114 @@
+"""Byline's pure modules, tested without a build."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from byline.authors import AuthorDataError, parse_authors
+from byline.drafts import DraftExistsError, write_draft
+from byline.images import resolve_hero
+from byline.more_from import Story, more_from
+from byline.reading import count_words, reading_minutes
+from byline.settings import DEFAULTS, apply_defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_reading_time_rounds_up_and_never_says_zero():
+    assert reading_minutes("") == 1
+    assert reading_minutes("<p>" + "word " * 231 + "</p>", 230) == 2
+    assert reading_minutes("<p>" + "word " * 230 + "</p>", 230) == 1
+
+
+def test_word_count_ignores_markup_and_keeps_contractions_whole():
+    assert count_words('<p>It doesn’t <a href="/x-y-z">matter</a> much.</p>') == 4
+
+
+def _story(slug, day, author, section):
+    return Story(slug, datetime(2026, 1, 1) + timedelta(days=day), slug, author, section)
+
+
+def test_more_from_lists_same_author_newest_first_then_same_section():
+    stories = [
+        _story("a1", 1, "Ann", "Money"),
+        _story("a2", 2, "Ann", "Tools"),
+        _story("a3", 3, "Ann", "Money"),
+        _story("b1", 4, "Bob", "Money"),
+        _story("b2", 5, "Bob", "People"),
+        _story("c1", 6, "Cat", "Money"),
+    ]
+    picks = more_from(stories, 4)
+    assert picks["a1"] == ["a3", "a2", "c1", "b1"]
+    assert picks["b2"] == ["b1"]  # nobody else in People
+    assert "a1" not in picks["a1"]
+
+
+def test_more_from_breaks_date_ties_by_slug_and_honours_count():
+    stories = [_story(s, 1, "Ann", "X") for s in ("c", "a", "b", "d")]
+    assert more_from(stories, 2)["d"] == ["a", "b"]
+    assert more_from(stories, 0)["d"] == []
+
+
+def test_authors_file_parses_role_bio_photo_links():
+    profiles = parse_authors(
+        '["Ann Lee"]\nrole = "Ann is co-founder of X."\nbio = "Bio."\n'
+        'photo = "images/a.png"\nlinks = { "Site" = "https://x.example" }\n'
+    )
+    ann = profiles["Ann Lee"]
+    assert ann.role == "Ann is co-founder of X."
+    assert ann.photo_alt == "Portrait of Ann Lee"
+    assert [(link.label, link.url) for link in ann.links] == [("Site", "https://x.example")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('["Ann"\nrole = "x"', "Fix the TOML syntax"),
+        ('Ann = "writer"', 'should be a table such as ["Ann"]'),
+        ('["Ann"]\nrol = "x"', "unknown key(s) rol"),
+    ],
+)
+def test_bad_authors_file_says_where_and_how_to_fix(text, expected):
+    with pytest.raises(AuthorDataError, match="authors.toml") as error:
+        parse_authors(text, "content/authors.toml")
+    assert expected in str(error.value)
+
+
+def test_hero_reads_size_and_reports_missing_file_and_alt(tmp_path):
+    demo = ROOT / "content"
+    hero, problems = resolve_hero("images/heroes/buy-the-good-chisel.jpg", "A chisel", "Me", demo)
+    assert (hero.width, hero.height) == (1200, 675) and problems == []
+    hero, problems = resolve_hero("images/nope.jpg", "alt", "", tmp_path)
+    assert hero is None and "was not found" in problems[0] and "nope.jpg" in problems[0]
+    hero, problems = resolve_hero("https://cdn.example/x.jpg", "", "", tmp_path)
+    assert hero.is_remote and "Image_alt" in problems[0]
+
+
+def test_defaults_fill_only_what_the_site_left_out():
+    settings = {"BYLINE_MORE_FROM_COUNT": 2}
+    apply_defaults(settings)
+    assert settings["BYLINE_MORE_FROM_COUNT"] == 2
+    assert settings["BYLINE_WORDS_PER_MINUTE"] == DEFAULTS["BYLINE_WORDS_PER_MINUTE"]
+
+
+def test_draft_has_every_field_and_never_overwrites(tmp_path):
+    path = write_draft(tmp_path, "Why we stopped discounting", "Ann Lee", "Money")
+    text = path.read_text()
+    assert path.name == "why-we-stopped-discounting.md"
+    for field in (
+        "Title:",
+        "Date:",
+        "Author: Ann Lee",
+        "Category: Money",
+        "Tags:",
+        "Summary:",
+        "Image:",
+        "Image_alt:",
+        "Image_credit:",
+        "Status: draft",
+    ):
+        assert field in text
+    with pytest.raises(DraftExistsError):
+        write_draft(tmp_path, "Why we stopped discounting", "Ann Lee", "Money")
