@@ -1,0 +1,118 @@
+"""The demo in Debian's Chromium: layout at phone and desktop widths, and axe-core."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARTICLE = "/cash-flow-is-a-calendar/"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run scripts/test, which installs it with apt-get.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_article_fits_the_screen_without_errors(tab, demo_server, width):
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.goto(demo_server + ARTICLE, wait_until="load")
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # load the lazy images
+    tab.wait_for_load_state("networkidle")
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"horizontal scroll at {width}px: {scroll_width}px wide"
+    assert tab.problems == []
+    hero = tab.locator("figure.hero img")
+    assert hero.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert hero.bounding_box()["width"] <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"article-{width}.png"), full_page=True)
+    assert (ARTIFACTS / f"article-{width}.png").stat().st_size > 10_000
+
+
+def test_page_reads_without_javascript(browser, demo_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo_server + ARTICLE)
+    assert page.locator("h1.headline").is_visible()
+    assert "Whitcombe Cycles" in page.locator(".story-body").inner_text()
+    context.close()
+
+
+def test_dark_mode_changes_the_colours(tab, demo_server):
+    tab.goto(demo_server + ARTICLE)
+    light = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    tab.emulate_media(color_scheme="dark")
+    dark = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light != dark
+    assert dark == "rgb(22, 21, 20)"
+
+
+def test_skip_link_appears_on_focus_and_jumps_to_main(tab, demo_server):
+    tab.goto(demo_server + ARTICLE)
+    tab.keyboard.press("Tab")
+    focused = tab.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    assert tab.locator(".skip-link").bounding_box()["y"] >= 0
+    outline = tab.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "path", ["/", ARTICLE, "/section/money/", "/author/priya-nair/", "/404.html"]
+)
+def test_axe_finds_no_wcag_a_or_aa_violations(tab, demo_server, path, scheme):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run scripts/test, which runs npm ci.")
+    tab.emulate_media(color_scheme=scheme)
+    tab.goto(demo_server + path, wait_until="load")
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=1)
+    assert len(result["passes"]) > 10  # axe really looked at the page
