@@ -18,6 +18,7 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+from byline.settings import apply_defaults  # noqa: E402
 
 OPEN_BROWSER_ON_SERVE = os.environ.get("BYLINE_OPEN_BROWSER", "") == "1"
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -25,6 +26,7 @@ SETTINGS = {}
 SETTINGS.update(DEFAULT_CONFIG)
 LOCAL_SETTINGS = get_settings_from_file(SETTINGS_FILE_BASE)
 SETTINGS.update(LOCAL_SETTINGS)
+apply_defaults(SETTINGS)
 
 CONFIG = {
     "settings_base": SETTINGS_FILE_BASE,
@@ -32,12 +34,12 @@ CONFIG = {
     # Output path. Can be absolute or relative to tasks.py. Default: 'output'
     "deploy_path": SETTINGS["OUTPUT_PATH"],
     # Remote server for `invoke publish` (rsync over SSH); set them in pelicanconf.py
-    "ssh_user": SETTINGS.get("DEPLOY_SSH_USER", "www"),
-    "ssh_host": SETTINGS.get("DEPLOY_SSH_HOST", "example.com"),
-    "ssh_port": SETTINGS.get("DEPLOY_SSH_PORT", 22),
-    "ssh_path": SETTINGS.get("DEPLOY_SSH_PATH", "/var/www/site"),
+    "ssh_user": SETTINGS["BYLINE_DEPLOY_SSH_USER"],
+    "ssh_host": SETTINGS["BYLINE_DEPLOY_SSH_HOST"],
+    "ssh_port": SETTINGS["BYLINE_DEPLOY_SSH_PORT"],
+    "ssh_path": SETTINGS["BYLINE_DEPLOY_SSH_PATH"],
     # GitHub Pages configuration
-    "github_pages_branch": SETTINGS.get("GITHUB_PAGES_BRANCH", "gh-pages"),
+    "github_pages_branch": SETTINGS["BYLINE_GITHUB_PAGES_BRANCH"],
     "commit_message": f"'Publish site on {date.today().isoformat()}'",
     # Host and port for `serve`
     "host": "127.0.0.1",
@@ -148,6 +150,16 @@ def livereload(c):
 @task
 def publish(c):
     """Publish to production via rsync"""
+    missing = [
+        name
+        for name in ("BYLINE_DEPLOY_SSH_USER", "BYLINE_DEPLOY_SSH_HOST", "BYLINE_DEPLOY_SSH_PATH")
+        if not SETTINGS[name]
+    ]
+    if missing:
+        sys.exit(
+            f"publish: set {', '.join(missing)} in pelicanconf.py (the server to rsync to), "
+            "or use `invoke gh-pages` for GitHub Pages."
+        )
     pelican_run("-s {settings_publish}".format(**CONFIG))
     c.run(
         'rsync --delete --exclude ".DS_Store" -pthrvz -c '

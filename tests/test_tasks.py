@@ -74,3 +74,10 @@ def test_preview_builds_the_production_site(project):
     html = (project / "output" / "hello" / "index.html").read_text()
     assert 'rel="canonical" href="https://thecounter.example.com/hello/"' in html
     assert (project / "output" / "feeds" / "all.atom.xml").is_file()
+
+
+def test_publish_refuses_without_a_server_and_says_which_settings(project):
+    result = invoke(project, "publish")
+    assert result.returncode != 0
+    assert "BYLINE_DEPLOY_SSH_HOST" in result.stderr and "pelicanconf.py" in result.stderr
+    assert not (project / "output" / "index.html").exists()

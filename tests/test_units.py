@@ -112,3 +112,11 @@ def test_draft_has_every_field_and_never_overwrites(tmp_path):
         assert field in text
     with pytest.raises(DraftExistsError):
         write_draft(tmp_path, "Why we stopped discounting", "Ann Lee", "Money")
+
+
+def test_plain_text_decodes_entities_and_shorten_cuts_at_a_word():
+    from byline.reading import plain_text, shorten
+
+    assert plain_text("<p>It&rsquo;s <em>fine</em> &amp; dandy</p>") == "It’s fine & dandy"
+    assert shorten("one two three four", 12) == "one two…"
+    assert shorten("short", 12) == "short"

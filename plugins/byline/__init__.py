@@ -53,7 +53,7 @@ def on_article_generator_finalized(generator) -> None:
     """Give every article its reading time, hero image, author data and "More from" list."""
     from .images import resolve_hero
     from .more_from import Story, more_from
-    from .reading import reading_minutes
+    from .reading import plain_text, reading_minutes, shorten
     from .settings import apply_defaults
 
     settings = generator.settings
@@ -75,6 +75,8 @@ def on_article_generator_finalized(generator) -> None:
         source = display_path(article.source_path)
         meta = article.metadata
         article.reading_time = reading_minutes(article._content, words_per_minute)
+        article.standfirst = plain_text(meta.get("summary", ""))
+        article.description = article.standfirst or shorten(plain_text(article.summary), 200)
         article.hero, problems = resolve_hero(
             str(meta.get("image", "")),
             str(meta.get("image_alt", "")),

@@ -23,6 +23,21 @@ def _file_date(path: str) -> str:
     return datetime.fromtimestamp(os.stat(path).st_mtime).strftime("%Y-%m-%d %H:%M")
 
 
+def _is_date(value: str) -> bool:
+    """Whether Pelican will parse this date; ISO dates skip the slow general parser."""
+    value = value.replace("_", " ").strip()
+    try:
+        datetime.fromisoformat(value)
+        return True
+    except ValueError:
+        pass
+    try:
+        get_date(value)
+        return True
+    except ValueError:
+        return False
+
+
 class TolerantMarkdownReader(MarkdownReader):
     """MarkdownReader whose Date and Modified lines warn instead of failing."""
 
@@ -39,9 +54,7 @@ class TolerantMarkdownReader(MarkdownReader):
             if name.lower() not in ("date", "modified"):
                 continue
             value = meta[name][0] if meta[name] else ""
-            try:
-                get_date(value.replace("_", " "))
-            except ValueError:
+            if not _is_date(value):
                 if name.lower() == "date":
                     logger.warning(
                         "%s: Date '%s' is not a date Byline understands; %s. "

@@ -25,8 +25,12 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_NEWSLETTER_FORM_URL": "",  # form action; the sign-up block is left out when empty
     "BYLINE_NEWSLETTER_NAME": "",  # e.g. "The Counter Weekly"; SITENAME if empty
     "BYLINE_NEWSLETTER_PITCH": "If you enjoyed this article, why not join our newsletter?",
-    # Home page
-    "BYLINE_HOME_LATEST_COUNT": 6,  # stories listed under the lead story
+    # Deploying (`invoke publish` over rsync/SSH, `invoke gh-pages`)
+    "BYLINE_DEPLOY_SSH_USER": "",  # e.g. "www"
+    "BYLINE_DEPLOY_SSH_HOST": "",  # e.g. "example.com"; publish refuses while empty
+    "BYLINE_DEPLOY_SSH_PORT": 22,
+    "BYLINE_DEPLOY_SSH_PATH": "",  # folder on the server, e.g. "/var/www/site"
+    "BYLINE_GITHUB_PAGES_BRANCH": "gh-pages",
 }
 
 

@@ -1,0 +1,183 @@
+"""Build time of Byline against plain Pelican on the same synthetic content.
+
+Makes N synthetic articles (default 1,000 and 5,000) with authors, sections, tags,
+standfirsts and hero images, then builds them with
+  - plain Pelican: its default theme and no plugins, and
+  - Byline: this project's theme and plugins,
+with every other setting the same (URLs, pagination, Markdown extensions, feeds on as
+in publishconf.py). Each build runs in a fresh process; the best of the runs counts.
+Prints seconds, peak memory and the Byline/plain ratio. Goal: at most 1.15 at 5,000.
+
+    .venv/bin/python benchmarks/build.py [--sizes 1000 5000] [--runs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (
+    "cash client invoice price team hire tool craft market customer supplier margin "
+    "week plan budget growth shop studio order quote brief deadline email website "
+    "newsletter local trade network referral apprentice workshop ledger payment rent "
+    "season stock delivery review promise value trust habit habitually simple careful "
+    "the a of and to in that it is was for on with as at by from this we they you"
+).split()
+SECTIONS = ["Marketing", "People", "Money", "Clients", "Tools", "Craft", "Local", "Ideas"]
+
+# One process per build, so nothing is shared between runs.
+CHILD = r"""
+import json, resource, sys, time
+from pelican import Pelican
+from pelican.settings import read_settings
+settings_file, override = sys.argv[1], json.loads(sys.argv[2])
+start = time.perf_counter()
+settings = read_settings(settings_file or None, override=override)
+Pelican(settings).run()
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def make_content(folder: Path, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    images = folder / "images" / "heroes"
+    images.mkdir(parents=True)
+    demo_images = sorted((ROOT / "content" / "images" / "heroes").glob("*.jpg"))
+    for image in demo_images:
+        shutil.copy(image, images / image.name)
+    authors = [f"Writer {n:02d}" for n in range(30)]
+    (folder / "authors.toml").write_text(
+        "".join(f'["{a}"]\nrole = "{a} runs a small firm."\nbio = "Bio of {a}."\n' for a in authors)
+    )
+    tags = [f"topic {n}" for n in range(60)]
+    for n in range(count):
+        words = [rng.choice(WORDS) for _ in range(450)]
+        paragraphs = "\n\n".join(
+            " ".join(words[i : i + 75]).capitalize() + "." for i in range(0, 450, 75)
+        )
+        image = demo_images[n % len(demo_images)].name
+        day = 1 + n % 28
+        (folder / f"post-{n:05d}.md").write_text(
+            f"Title: Post {n}: {' '.join(words[:6])}\n"
+            f"Date: {2020 + n % 6}-{1 + n % 12:02d}-{day:02d} 09:{n % 60:02d}\n"
+            f"Author: {authors[n % len(authors)]}\n"
+            f"Category: {SECTIONS[n % len(SECTIONS)]}\n"
+            f"Tags: {', '.join(rng.sample(tags, 3))}\n"
+            f"Summary: {' '.join(words[10:30])}.\n"
+            f"Image: images/heroes/{image}\n"
+            f"Image_alt: Illustration {n}\n"
+            f"Image_credit: The benchmark\n\n"
+            f'{paragraphs}\n\n## A subheading\n\n"Quoted" words -- and a dash.\n'
+        )
+
+
+def shared_settings(content: Path, output: Path) -> dict:
+    """Everything but theme and plugins, as the published Byline site has it."""
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf  # noqa: PLC0415
+
+    keep = (
+        "ARTICLE_URL",
+        "ARTICLE_SAVE_AS",
+        "PAGE_URL",
+        "PAGE_SAVE_AS",
+        "CATEGORY_URL",
+        "CATEGORY_SAVE_AS",
+        "AUTHOR_URL",
+        "AUTHOR_SAVE_AS",
+        "TAG_URL",
+        "TAG_SAVE_AS",
+        "DEFAULT_PAGINATION",
+        "MARKDOWN",
+        "TIMEZONE",
+        "SLUGIFY_SOURCE",
+        "YEAR_ARCHIVE_SAVE_AS",
+        "MONTH_ARCHIVE_SAVE_AS",
+        "STATIC_PATHS",
+    )
+    settings = {name: getattr(pelicanconf, name) for name in keep}
+    settings["PAGINATION_PATTERNS"] = [list(p) for p in pelicanconf.PAGINATION_PATTERNS]
+    settings.update(
+        PATH=str(content),
+        OUTPUT_PATH=str(output),
+        SITEURL="https://example.com",
+        FEED_DOMAIN="https://example.com",
+        FEED_ALL_ATOM="feeds/all.atom.xml",
+        FEED_ALL_RSS="feeds/all.rss.xml",
+        CATEGORY_FEED_ATOM="feeds/section/{slug}.atom.xml",
+        AUTHOR_FEED_ATOM="feeds/author/{slug}.atom.xml",
+        AUTHOR_FEED_RSS=None,
+        TRANSLATION_FEED_ATOM=None,
+        RELATIVE_URLS=False,
+        DELETE_OUTPUT_DIRECTORY=True,
+        CACHE_PATH=str(output.parent / "cache"),
+        LOAD_CONTENT_CACHE=False,
+    )
+    return settings
+
+
+def run_build(settings: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, "", json.dumps(settings)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(count: int, runs: int, work: Path) -> dict:
+    content = work / f"content-{count}"
+    make_content(content, count)
+    base = shared_settings(content, work / "out")
+    plain = dict(base, PLUGINS=[])
+    byline = dict(
+        base,
+        THEME=str(ROOT / "theme"),
+        PLUGIN_PATHS=[str(ROOT / "plugins")],
+        PLUGINS=["byline", "sitemap"],
+        JINJA_ENVIRONMENT={"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        BYLINE_NEWSLETTER_FORM_URL="https://example.com/subscribe",
+    )
+    best = {"plain": None, "byline": None}
+    for _ in range(runs):  # alternate, so drift on the machine hits both alike
+        for name, settings in (("plain", plain), ("byline", byline)):
+            figures = run_build(settings)
+            if best[name] is None or figures["seconds"] < best[name]["seconds"]:
+                best[name] = figures
+    return {
+        "articles": count,
+        "plain_s": round(best["plain"]["seconds"], 2),
+        "byline_s": round(best["byline"]["seconds"], 2),
+        "ratio": round(best["byline"]["seconds"] / best["plain"]["seconds"], 3),
+        "plain_peak_mb": round(best["plain"]["peak_mb"]),
+        "byline_peak_mb": round(best["byline"]["peak_mb"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    header = ("articles", "plain s", "byline s", "ratio", "plain MB", "byline MB")
+    print(" ".join(f"{name:>9}" for name in header))
+    with tempfile.TemporaryDirectory() as temp:
+        for count in args.sizes:
+            row = measure(count, args.runs, Path(temp))
+            print(" ".join(f"{value:>9}" for value in row.values()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
