@@ -120,6 +120,11 @@ def on_article_generator_finalized(generator) -> None:
         if not hasattr(article, "more_from"):
             article.more_from = []
     generator.context["author_profiles"] = profiles
+    # The masthead's section links, worked out once instead of on every page.
+    generator.context["byline_sections"] = sorted(
+        ((category.name, category.url) for category, _ in generator.categories),
+        key=lambda item: item[0].lower(),
+    )
 
 
 def register() -> None:
