@@ -23,13 +23,24 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = (
-    "cash client invoice price team hire tool craft market customer supplier margin "
-    "week plan budget growth shop studio order quote brief deadline email website "
-    "newsletter local trade network referral apprentice workshop ledger payment rent "
-    "season stock delivery review promise value trust habit habitually simple careful "
-    "the a of and to in that it is was for on with as at by from this we they you"
-).split()
+SYLLABLES = "ka lo mi ne su ta ri po ve da gu fi ho ja ze ba cu wo yi pe".split()
+COMMON = "the a of and to in that it is was for on with as at by from this we they you".split()
+
+
+def vocabulary(size: int, rng: random.Random) -> list[str]:
+    """Made-up words, so the text has a real vocabulary's spread without real text."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def zipf_sampler(words: list[str], rng: random.Random):
+    """Draw words with Zipf-like frequencies, as in natural text."""
+    weights = [1.0 / (rank + 1) for rank in range(len(words))]
+    return lambda k: rng.choices(words, weights=weights, k=k)
+
+
 SECTIONS = ["Marketing", "People", "Money", "Clients", "Tools", "Craft", "Local", "Ideas"]
 
 # One process per build, so nothing is shared between runs.
@@ -48,6 +59,7 @@ print(json.dumps({"seconds": seconds,
 
 
 def make_content(folder: Path, count: int, seed: int = 7) -> None:
+    """``count`` articles of about 450 words: general vocabulary plus one of 40 topics."""
     rng = random.Random(seed)
     folder.mkdir(parents=True)
     images = folder / "images" / "heroes"
@@ -59,21 +71,27 @@ def make_content(folder: Path, count: int, seed: int = 7) -> None:
     (folder / "authors.toml").write_text(
         "".join(f'["{a}"]\nrole = "{a} runs a small firm."\nbio = "Bio of {a}."\n' for a in authors)
     )
-    tags = [f"topic {n}" for n in range(60)]
+    general = zipf_sampler(COMMON + vocabulary(4000, rng), rng)
+    topic_words = [vocabulary(150, random.Random(seed * 100 + t)) for t in range(40)]
+    topics = [zipf_sampler(words, rng) for words in topic_words]
     for n in range(count):
-        words = [rng.choice(WORDS) for _ in range(450)]
+        topic = n % 40
+        words = general(320) + topics[topic](130)
+        rng.shuffle(words)
         paragraphs = "\n\n".join(
             " ".join(words[i : i + 75]).capitalize() + "." for i in range(0, 450, 75)
         )
         image = demo_images[n % len(demo_images)].name
         day = 1 + n % 28
+        title = " ".join(topics[topic](5) + general(2))
+        tags = sorted(set(topic_words[topic][t] for t in rng.sample(range(12), 3)))
         (folder / f"post-{n:05d}.md").write_text(
-            f"Title: Post {n}: {' '.join(words[:6])}\n"
+            f"Title: Post {n}: {title}\n"
             f"Date: {2020 + n % 6}-{1 + n % 12:02d}-{day:02d} 09:{n % 60:02d}\n"
             f"Author: {authors[n % len(authors)]}\n"
-            f"Category: {SECTIONS[n % len(SECTIONS)]}\n"
-            f"Tags: {', '.join(rng.sample(tags, 3))}\n"
-            f"Summary: {' '.join(words[10:30])}.\n"
+            f"Category: {SECTIONS[topic % len(SECTIONS)]}\n"
+            f"Tags: {', '.join(tags)}\n"
+            f"Summary: {' '.join(topics[topic](8) + general(10))}.\n"
             f"Image: images/heroes/{image}\n"
             f"Image_alt: Illustration {n}\n"
             f"Image_credit: The benchmark\n\n"
