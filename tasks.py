@@ -196,6 +196,24 @@ def new_post(c, title):
     print(f"Wrote {path}. Fill in the TODO lines, then delete `Status: draft` to publish.")
 
 
+@task(
+    help={"slug": "the article's slug (file name without .md), or --json for every article"},
+    positional=["slug"],
+)
+def related(c, slug):
+    """Show an article's related stories with scores and reasons; --json for all of them"""
+    from byline.related_report import UnknownSlugError, picks_as_json, picks_as_text, read_articles
+
+    articles = read_articles(SETTINGS_FILE_BASE)
+    if slug == "--json":  # invoke hands an unknown flag to the positional argument
+        print(picks_as_json(articles))
+        return
+    try:
+        print(picks_as_text(articles, slug))
+    except UnknownSlugError as error:
+        sys.exit(f"related: {error}")
+
+
 def pelican_run(cmd):
     cmd += " " + program.core.remainder  # allows to pass-through args to pelican
     pelican_main(shlex.split(cmd))

@@ -129,9 +129,3 @@ def test_more_from_lists_the_authors_latest_other_stories_in_rank_order(demo_sit
         # so the list stops at Priya's three other pieces
     ]
     assert ARTICLE.strip("/") not in " ".join(hrefs)
-
-
-def test_empty_story_blocks_render_nothing(demo_site):
-    doc = page(demo_site, ARTICLE)
-    assert not doc.xpath("//section[contains(@class,'related-stories')]")
-    assert not doc.xpath("//section[contains(@class,'most-read')]")

@@ -119,12 +119,67 @@ def on_article_generator_finalized(generator) -> None:
     for article in everything:
         if not hasattr(article, "more_from"):
             article.more_from = []
+    _attach_related(generator)
     generator.context["author_profiles"] = profiles
     # The masthead's section links, worked out once instead of on every page.
     generator.context["byline_sections"] = sorted(
         ((category.name, category.url) for category, _ in generator.categories),
         key=lambda item: item[0].lower(),
     )
+
+
+def _attach_related(generator) -> None:
+    """Fill ``article.related`` for every published article and its translations."""
+    from .reading import plain_text
+    from .related import RelatedPick, parse_manual, related_lists, weights_from_settings
+    from .relatedness import Doc
+
+    settings = generator.settings
+    articles = generator.articles
+    try:
+        weights = weights_from_settings(settings["BYLINE_RELATED_WEIGHTS"])
+    except (TypeError, ValueError) as error:
+        logger.error("pelicanconf.py: %s. Using the default weights.", error)
+        weights = weights_from_settings({})
+    minimum = int(settings["BYLINE_RELATED_MIN_ARTICLES"])
+    if 1 < len(articles) < minimum:
+        logger.warning(
+            "Related stories: the site has %d articles, too few for text relevance to mean "
+            "much (BYLINE_RELATED_MIN_ARTICLES = %d); picks lean on shared tags and "
+            "sections, so tag your posts, or add `Related: slug, slug` lines.",
+            len(articles),
+            minimum,
+        )
+    docs = [
+        Doc(
+            slug=article.slug,
+            title=str(article.title),
+            summary=article.standfirst,
+            body=plain_text(article._content),
+            section=article.category.name if getattr(article, "category", None) else "",
+            tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+            author=article.author.name if getattr(article, "author", None) else "",
+            series=str(article.metadata.get("series", "")),
+            timestamp=article.date.timestamp(),
+        )
+        for article in articles
+    ]
+    manual = [parse_manual(article.metadata.get("related")) for article in articles]
+    lists, problems = related_lists(
+        docs,
+        manual,
+        count=int(settings["BYLINE_RELATED_COUNT"]),
+        weights=weights,
+        older_only=bool(settings["BYLINE_RELATED_OLDER_ONLY"]),
+    )
+    for index, problem in problems:
+        logger.warning("%s: %s.", display_path(articles[index].source_path), problem)
+    for article, entries in zip(articles, lists, strict=True):
+        article.related = [
+            RelatedPick(articles[entry.index], entry.score, entry.reasons) for entry in entries
+        ]
+        for translation in getattr(article, "translations", []):
+            translation.related = article.related
 
 
 def register() -> None:

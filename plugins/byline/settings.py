@@ -21,6 +21,11 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_WORDS_PER_MINUTE": 230,  # reading speed behind "N min read"
     "BYLINE_MORE_FROM_COUNT": 4,  # links in the "More from <author>" block
     "BYLINE_SHARE_LINKS": True,  # LinkedIn, X, Facebook and email share links
+    # Related stories
+    "BYLINE_RELATED_COUNT": 5,  # picks in the "Related stories" block
+    "BYLINE_RELATED_WEIGHTS": {},  # e.g. {"tags": 2.0}; unset signals keep their defaults
+    "BYLINE_RELATED_OLDER_ONLY": False,  # only pick older stories, so blocks never change
+    "BYLINE_RELATED_MIN_ARTICLES": 10,  # below this, warn that text relevance means little
     # Newsletter sign-up
     "BYLINE_NEWSLETTER_FORM_URL": "",  # form action; the sign-up block is left out when empty
     "BYLINE_NEWSLETTER_NAME": "",  # e.g. "The Counter Weekly"; SITENAME if empty

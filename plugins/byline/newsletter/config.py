@@ -1,0 +1,205 @@
+"""Newsletter settings: every BYLINE_NEWSLETTER_* key, its default and its check.
+
+The digest is rebuilt from the content on every build, so everything that shapes it
+lives here and nowhere else: two machines with the same settings and articles send the
+same email. ``from_settings`` turns Pelican's settings dict into a frozen value object
+and fails early, naming the key, when a value cannot work.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The placeholder the sending service replaces with each reader's own unsubscribe link.
+#: It is written verbatim into href attributes and the text twin, never URL-encoded.
+UNSUBSCRIBE_TOKEN = "{{unsubscribe_url}}"
+
+PERIODS = ("weekly", "fortnightly", "monthly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CALLS_TO_ACTION = ("forward", "reply")
+
+#: Placeholders the subject and preheader templates may use.
+TEMPLATE_FIELDS = (
+    "name",
+    "number",
+    "date",
+    "lead_title",
+    "lead_standfirst",
+    "lead_author",
+    "count",
+)
+
+DEFAULTS: dict[str, Any] = {
+    # Identity
+    "BYLINE_NEWSLETTER_NAME": "",  # newsletter name; SITENAME if empty
+    "BYLINE_NEWSLETTER_FROM_NAME": "",  # sender name in the manifest; the name if empty
+    # Schedule: one issue per period that published at least one article
+    "BYLINE_NEWSLETTER_PERIOD": "weekly",  # "weekly", "fortnightly" or "monthly"
+    "BYLINE_NEWSLETTER_WEEKDAY": "tuesday",  # send day; monthly = first such day of the month
+    "BYLINE_NEWSLETTER_SINCE": "",  # ISO date; older articles get no issue; anchors fortnights
+    # Wording
+    "BYLINE_NEWSLETTER_SUBJECT": "{name} #{number}: {lead_title}",  # subject line template
+    "BYLINE_NEWSLETTER_PREHEADER": "{lead_standfirst}",  # inbox preview text template
+    "BYLINE_NEWSLETTER_CALL_TO_ACTION": "forward",  # "forward" (to a friend) or "reply"
+    "BYLINE_NEWSLETTER_SUBSCRIBE_URL": "",  # sign-up page for forwarded readers; site URL if empty
+    "BYLINE_NEWSLETTER_REASON": "You are receiving this because you subscribed on our website.",
+    "BYLINE_NEWSLETTER_POSTAL_ADDRESS": "",  # sender's postal address (anti-spam laws); required
+    "BYLINE_NEWSLETTER_MOST_READ_COUNT": 3,  # stories in the "Most read" block (0 = no block)
+    # Links and checks
+    "BYLINE_NEWSLETTER_UTM": True,  # add utm_source/medium/campaign to links to the site
+    "BYLINE_NEWSLETTER_MAX_HTML_KB": 90,  # inlined email HTML budget (Gmail clips at ~102 KB)
+    "BYLINE_NEWSLETTER_SITE_URL": "",  # absolute site URL; SITEURL if empty
+    "BYLINE_NEWSLETTER_LANGUAGE": "",  # lang of the email; DEFAULT_LANG if empty
+    "BYLINE_NEWSLETTER_TIMEZONE": "",  # where days begin and end; TIMEZONE (then UTC) if empty
+}
+
+
+class NewsletterConfigError(ValueError):
+    """A BYLINE_NEWSLETTER_* value that cannot produce an email; the message names the key."""
+
+
+@dataclass(frozen=True)
+class NewsletterSettings:
+    """What the newsletter modules need, already checked and with defaults applied."""
+
+    name: str
+    from_name: str
+    period: str
+    weekday: str
+    subject_template: str
+    preheader_template: str
+    call_to_action: str
+    reason: str
+    postal_address: str
+    utm: bool
+    max_html_kb: int
+    site_url: str
+    site_name: str
+    language: str
+    timezone: str = "UTC"
+    subscribe_url: str = ""
+    most_read_count: int = 3
+    since: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone whose midnights bound the periods."""
+        return ZoneInfo(self.timezone)
+
+
+def _check_template(key: str, template: str) -> None:
+    """Fail on a placeholder the composer cannot fill, before any issue is built."""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as error:
+        raise NewsletterConfigError(
+            f"{key} {template!r} is not a valid template: {error}"
+        ) from None
+    for field in fields:
+        base = field.split(".")[0].split("[")[0]
+        if base not in TEMPLATE_FIELDS:
+            known = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+            raise NewsletterConfigError(
+                f"{key} uses {{{field}}}, which is not known; use any of {known}"
+            )
+
+
+def _choice(settings: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = str(settings.get(key, DEFAULTS[key])).strip().lower()
+    if value not in choices:
+        raise NewsletterConfigError(f"{key} is {value!r}; use one of: {', '.join(choices)}")
+    return value
+
+
+def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
+    """Build the newsletter settings from Pelican's settings, applying DEFAULTS.
+
+    Raises NewsletterConfigError naming the key when a value is unusable, for example a
+    site URL that is not absolute (emails cannot carry relative links).
+    """
+
+    def get(key: str) -> Any:
+        value = settings.get(key)
+        return DEFAULTS[key] if value is None else value
+
+    site_name = str(settings.get("SITENAME") or "").strip()
+    name = str(get("BYLINE_NEWSLETTER_NAME")).strip() or site_name
+    if not name:
+        raise NewsletterConfigError("BYLINE_NEWSLETTER_NAME is empty and so is SITENAME")
+
+    site_url = str(get("BYLINE_NEWSLETTER_SITE_URL") or settings.get("SITEURL") or "").strip()
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise NewsletterConfigError(
+            f"the newsletter needs an absolute site URL, got {site_url!r}: set SITEURL "
+            "(or BYLINE_NEWSLETTER_SITE_URL) to e.g. 'https://example.com'"
+        )
+    site_url = site_url.rstrip("/")
+
+    subscribe_url = str(get("BYLINE_NEWSLETTER_SUBSCRIBE_URL")).strip() or site_url + "/"
+    if urlsplit(subscribe_url).scheme not in ("http", "https"):
+        raise NewsletterConfigError(
+            f"BYLINE_NEWSLETTER_SUBSCRIBE_URL must be absolute, got {subscribe_url!r}"
+        )
+
+    timezone = str(get("BYLINE_NEWSLETTER_TIMEZONE") or settings.get("TIMEZONE") or "UTC").strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NewsletterConfigError(
+            f"time zone {timezone!r} (BYLINE_NEWSLETTER_TIMEZONE or TIMEZONE) is unknown; "
+            "use a name such as 'Europe/London'"
+        ) from None
+
+    subject = str(get("BYLINE_NEWSLETTER_SUBJECT"))
+    preheader = str(get("BYLINE_NEWSLETTER_PREHEADER"))
+    _check_template("BYLINE_NEWSLETTER_SUBJECT", subject)
+    _check_template("BYLINE_NEWSLETTER_PREHEADER", preheader)
+
+    max_kb = get("BYLINE_NEWSLETTER_MAX_HTML_KB")
+    if isinstance(max_kb, bool) or not isinstance(max_kb, int) or max_kb <= 0:
+        raise NewsletterConfigError(
+            f"BYLINE_NEWSLETTER_MAX_HTML_KB must be a positive whole number, got {max_kb!r}"
+        )
+    most_read = get("BYLINE_NEWSLETTER_MOST_READ_COUNT")
+    if isinstance(most_read, bool) or not isinstance(most_read, int) or most_read < 0:
+        raise NewsletterConfigError(
+            f"BYLINE_NEWSLETTER_MOST_READ_COUNT must be 0 or more, got {most_read!r}"
+        )
+
+    since = str(get("BYLINE_NEWSLETTER_SINCE") or "").strip()
+    if since:
+        from datetime import date
+
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise NewsletterConfigError(
+                f"BYLINE_NEWSLETTER_SINCE must be a date like '2026-01-06', got {since!r}"
+            ) from None
+
+    language = str(get("BYLINE_NEWSLETTER_LANGUAGE") or settings.get("DEFAULT_LANG") or "en")
+    return NewsletterSettings(
+        name=name,
+        from_name=str(get("BYLINE_NEWSLETTER_FROM_NAME")).strip() or name,
+        period=_choice(settings, "BYLINE_NEWSLETTER_PERIOD", PERIODS),
+        weekday=_choice(settings, "BYLINE_NEWSLETTER_WEEKDAY", WEEKDAYS),
+        subject_template=subject,
+        preheader_template=preheader,
+        call_to_action=_choice(settings, "BYLINE_NEWSLETTER_CALL_TO_ACTION", CALLS_TO_ACTION),
+        reason=str(get("BYLINE_NEWSLETTER_REASON")).strip(),
+        postal_address=str(get("BYLINE_NEWSLETTER_POSTAL_ADDRESS")).strip(),
+        utm=bool(get("BYLINE_NEWSLETTER_UTM")),
+        max_html_kb=max_kb,
+        site_url=site_url,
+        site_name=site_name or name,
+        language=language.strip() or "en",
+        timezone=timezone,
+        subscribe_url=subscribe_url,
+        most_read_count=most_read,
+        since=since,
+    )

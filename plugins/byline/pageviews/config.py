@@ -1,0 +1,169 @@
+"""Pageview settings from pelicanconf.py (BYLINE_PAGEVIEWS_*) and secrets from the environment.
+
+API keys are read only from the environment variable named by BYLINE_PAGEVIEWS_API_KEY_ENV;
+the key is kept out of ``repr`` so it cannot end up in a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PageviewConfigError
+
+PREFIX = "BYLINE_PAGEVIEWS_"
+SOURCES = ("file", "logs", "plausible", "goatcounter", "umami")
+API_SOURCES = ("plausible", "goatcounter", "umami")
+DEFAULT_KEY_ENV = {
+    "plausible": "PLAUSIBLE_API_KEY",
+    "goatcounter": "GOATCOUNTER_API_KEY",
+    "umami": "UMAMI_API_KEY",
+}
+UMAMI_AUTHS = ("api-key", "bearer")
+
+
+@dataclass(frozen=True)
+class PageviewConfig:
+    """Everything a refresh needs; paths are resolved against ``base_dir`` when given."""
+
+    source: str = "file"
+    snapshot: Path = Path("data/pageviews.json")
+    file: Path = Path("data/pageviews-export.csv")
+    logs: str | None = None
+    window_days: int = 30
+    site_id: str | None = None
+    api_url: str | None = None
+    api_key_env: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    umami_auth: str = "api-key"
+    timeout: float = 10.0
+    max_attempts: int = 4
+
+    def __repr__(self) -> str:  # belt and braces: never show the key, even if set
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__dataclass_fields__
+            if name != "api_key"
+        )
+        return f"PageviewConfig({shown})"
+
+
+def _setting(settings: Mapping[str, Any], name: str, default: Any = None) -> Any:
+    value = settings.get(PREFIX + name, default)
+    return default if value is None or value == "" else value
+
+
+def _where(name: str) -> str:
+    return f"BYLINE_PAGEVIEWS_{name} in pelicanconf.py"
+
+
+def default_api_url(source: str, site_id: str | None) -> str | None:
+    """The provider's public service URL (GoatCounter's needs the site code)."""
+    if source == "plausible":
+        return "https://plausible.io"
+    if source == "goatcounter":
+        return f"https://{site_id}.goatcounter.com" if site_id else None
+    if source == "umami":
+        return "https://api.umami.is"
+    return None
+
+
+def config_from_settings(
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+    *,
+    base_dir: Path | str | None = None,
+    need_key: bool = True,
+) -> PageviewConfig:
+    """Build a ``PageviewConfig`` from Pelican settings and the environment.
+
+    ``need_key=False`` skips the API-key check (a build only reads the snapshot). Relative
+    SNAPSHOT/FILE/LOGS paths are joined to ``base_dir`` when given. Raises
+    ``PageviewConfigError`` naming the setting or environment variable to fix.
+    """
+    source = str(_setting(settings, "SOURCE", "file")).strip().lower()
+    if source not in SOURCES:
+        raise PageviewConfigError(
+            f"{_where('SOURCE')} is {source!r}; use one of {', '.join(SOURCES)}"
+        )
+    root = Path(base_dir) if base_dir is not None else None
+
+    def resolve(value: str | Path) -> Path:
+        path = Path(value).expanduser()
+        return root / path if root is not None and not path.is_absolute() else path
+
+    snapshot = resolve(_setting(settings, "SNAPSHOT", "data/pageviews.json"))
+    export = resolve(_setting(settings, "FILE", "data/pageviews-export.csv"))
+    logs = _setting(settings, "LOGS")
+    if logs is not None:
+        logs = str(resolve(str(logs)))
+    try:
+        window_days = int(_setting(settings, "WINDOW_DAYS", 30))
+    except (TypeError, ValueError):
+        raise PageviewConfigError(
+            f"{_where('WINDOW_DAYS')} must be a whole number of days"
+        ) from None
+    if window_days < 1:
+        raise PageviewConfigError(f"{_where('WINDOW_DAYS')} must be at least 1")
+    try:
+        timeout = float(_setting(settings, "TIMEOUT", 10))
+    except (TypeError, ValueError):
+        raise PageviewConfigError(f"{_where('TIMEOUT')} must be a number of seconds") from None
+    if timeout <= 0:
+        raise PageviewConfigError(f"{_where('TIMEOUT')} must be more than 0 seconds")
+    site_id = _setting(settings, "SITE_ID")
+    site_id = str(site_id).strip() if site_id is not None else None
+    umami_auth = str(_setting(settings, "UMAMI_AUTH", "api-key")).strip().lower()
+    if umami_auth not in UMAMI_AUTHS:
+        raise PageviewConfigError(
+            f"{_where('UMAMI_AUTH')} is {umami_auth!r}; use 'api-key' (Umami Cloud) or "
+            "'bearer' (a self-hosted server's token)"
+        )
+    if source == "logs" and not logs:
+        raise PageviewConfigError(
+            f"BYLINE_PAGEVIEWS_SOURCE is 'logs' but {_where('LOGS')} is not set; set it to "
+            "a glob like '/var/log/nginx/access.log*'"
+        )
+    api_url = _setting(settings, "API_URL")
+    key_env = _setting(settings, "API_KEY_ENV", DEFAULT_KEY_ENV.get(source))
+    api_key = None
+    if source in API_SOURCES:
+        if source in ("plausible", "umami") and not site_id:
+            what = (
+                "the site's domain as in Plausible"
+                if source == "plausible"
+                else ("the website id (a UUID from Umami's website settings)")
+            )
+            raise PageviewConfigError(f"{_where('SITE_ID')} is required for {source}: {what}")
+        api_url = str(api_url).strip() if api_url else default_api_url(source, site_id)
+        if not api_url:
+            raise PageviewConfigError(
+                f"goatcounter needs {_where('SITE_ID')} (your code, as in "
+                "https://CODE.goatcounter.com) or BYLINE_PAGEVIEWS_API_URL"
+            )
+        if not api_url.lower().startswith(("http://", "https://")):
+            raise PageviewConfigError(
+                f"{_where('API_URL')} must start with https:// (found {api_url!r})"
+            )
+        api_key = (environ.get(str(key_env)) or "").strip() or None
+        if need_key and api_key is None:
+            raise PageviewConfigError(
+                f"the environment variable {key_env} is not set; put the {source} API key in "
+                f"it (export {key_env}=... in your shell or CI secrets), never in pelicanconf.py"
+                f" (or name another variable with {_where('API_KEY_ENV')})"
+            )
+    return PageviewConfig(
+        source=source,
+        snapshot=snapshot,
+        file=export,
+        logs=logs,
+        window_days=window_days,
+        site_id=site_id,
+        api_url=api_url,
+        api_key_env=str(key_env) if key_env else None,
+        api_key=api_key,
+        umami_auth=umami_auth,
+        timeout=timeout,
+    )

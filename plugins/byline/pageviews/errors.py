@@ -1,0 +1,27 @@
+"""The exception types the pageview package raises, so callers catch one family."""
+
+from __future__ import annotations
+
+
+class PageviewError(Exception):
+    """Base class: anything that stops a pageview refresh or a snapshot read."""
+
+
+class PageviewConfigError(PageviewError):
+    """A setting or environment variable is missing or wrong; the message says where."""
+
+
+class SnapshotError(PageviewError):
+    """A snapshot file cannot be read or is not in the expected shape."""
+
+
+class PageviewSourceError(PageviewError):
+    """A source (export file, logs or an analytics API) failed; says what and how to fix it.
+
+    ``status`` is the HTTP status when there was one, so callers can react (Umami's 400).
+    Messages never contain API keys or client addresses.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,243 @@
+"""A small JSON-over-HTTP client for the analytics APIs: timeouts, retries, clear errors.
+
+Every call has a timeout; connection errors, 429 and 5xx are retried with exponential
+back-off (``Retry-After`` honoured on 429 and 503) up to ``max_attempts``; ``sleep`` and
+``clock`` are injectable so tests never really wait. Failures become one
+``PageviewSourceError`` whose message says what to fix. Headers (and so API keys) never
+appear in messages or logs. ``requests`` is imported lazily: builds never need it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import PageviewSourceError
+
+log = logging.getLogger("byline.pageviews")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class HttpClient:
+    """JSON requests to one provider with retries, rate limiting and friendly errors."""
+
+    def __init__(
+        self,
+        provider: str,
+        *,
+        timeout: float = 10.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        max_attempts: int = 4,
+        backoff: float = 1.0,
+        max_wait: float = 120.0,
+        min_interval: float = 0.0,
+        key_env: str | None = None,
+        settings_hint: str = "BYLINE_PAGEVIEWS_SITE_ID and BYLINE_PAGEVIEWS_API_URL",
+    ) -> None:
+        self.provider = provider
+        self.timeout = timeout
+        self.sleep = sleep
+        self.clock = clock
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.min_interval = min_interval
+        self.key_env = key_env
+        self.settings_hint = settings_hint
+        self.requests_made = 0
+        self._last_request: float | None = None
+        self._session: Any = None
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def _throttle(self) -> None:
+        """Keep at least ``min_interval`` seconds between requests (GoatCounter: 4/s)."""
+        if self.min_interval <= 0:
+            return
+        now = self.clock()
+        if self._last_request is not None:
+            delay = self._last_request + self.min_interval - now
+            if delay > 0:
+                self.sleep(delay)
+                now = self.clock()
+        self._last_request = now
+
+    def _where(self, url: str) -> str:
+        parts = urlsplit(url)
+        host = parts.netloc.rsplit("@", 1)[-1]  # never echo user:password@ from a URL
+        return f"{parts.scheme}://{host}{parts.path}"
+
+    def _key_hint(self) -> str:
+        if self.key_env:
+            return f"check the API key in the environment variable {self.key_env}"
+        return "check the API key"
+
+    def request_json(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        expected: str = "a JSON document",
+    ) -> Any:
+        """Send one request (retrying as documented) and return the parsed JSON answer."""
+        import requests  # lazily: only refreshes talk to the network
+
+        if self._session is None:
+            self._session = requests.Session()
+        where = self._where(url)
+        last_problem = ""
+        for attempt in range(1, self.max_attempts + 1):
+            self._throttle()
+            self.requests_made += 1
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    headers=dict(headers or {}),
+                    params=params,
+                    json=json,
+                    timeout=self.timeout,
+                    auth=_no_netrc,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_problem = f"{exc.__class__.__name__}"
+                wait = self.backoff * 2 ** (attempt - 1)
+                if attempt < self.max_attempts:
+                    log.info(
+                        "%s: %s on %s; retrying in %.1f s", self.provider, last_problem, where, wait
+                    )
+                    self.sleep(wait)
+                    continue
+                raise PageviewSourceError(
+                    f"could not reach {self.provider} at {where} after {attempt} attempts "
+                    f"({last_problem}); check BYLINE_PAGEVIEWS_API_URL and the network, "
+                    "then run `invoke pageviews` again"
+                ) from None
+            except requests.RequestException as exc:
+                raise PageviewSourceError(
+                    f"request to {self.provider} at {where} failed ({exc.__class__.__name__}); "
+                    "check BYLINE_PAGEVIEWS_API_URL"
+                ) from None
+            status = response.status_code
+            if status == 429 or 500 <= status <= 599:
+                wait = self.backoff * 2 ** (attempt - 1)
+                if status in (429, 503):
+                    asked = parse_retry_after(response.headers.get("Retry-After"))
+                    if asked is not None:
+                        wait = asked
+                response.close()
+                if wait > self.max_wait:
+                    raise PageviewSourceError(
+                        f"{self.provider} asked to wait {wait:.0f} s before trying again "
+                        f"(HTTP {status}); run `invoke pageviews` again later",
+                        status=status,
+                    )
+                if attempt < self.max_attempts:
+                    log.info(
+                        "%s: HTTP %s from %s; retrying in %.1f s",
+                        self.provider,
+                        status,
+                        where,
+                        wait,
+                    )
+                    self.sleep(wait)
+                    continue
+                if status == 429:
+                    raise PageviewSourceError(
+                        f"{self.provider} kept rate-limiting requests (HTTP 429) after "
+                        f"{attempt} attempts; wait a few minutes and run `invoke pageviews` again",
+                        status=status,
+                    )
+                raise PageviewSourceError(
+                    f"{self.provider} had a server error (HTTP {status}) on {where} "
+                    f"{attempt} times; try again later",
+                    status=status,
+                )
+            if status in (401, 403):
+                raise PageviewSourceError(
+                    f"{self.provider} refused the request (HTTP {status}) on {where}; "
+                    f"{self._key_hint()} and that it may read this site's stats",
+                    status=status,
+                )
+            if status == 404:
+                raise PageviewSourceError(
+                    f"{self.provider} answered 404 Not Found for {where}; check "
+                    f"{self.settings_hint} in pelicanconf.py",
+                    status=status,
+                )
+            if status >= 400:
+                raise PageviewSourceError(
+                    f"{self.provider} rejected the request (HTTP {status}) on {where}: "
+                    f"{_snippet(response, headers)}",
+                    status=status,
+                )
+            try:
+                return response.json()
+            except ValueError:
+                raise PageviewSourceError(
+                    f"{self.provider} answered {where} with something that is not JSON "
+                    f"({_snippet(response, headers)!r}); expected {expected}",
+                    status=status,
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _no_netrc(request: Any) -> Any:
+    """An explicit no-op auth, so requests never swaps our header for ~/.netrc credentials."""
+    return request
+
+
+def _snippet(response: Any, headers: Mapping[str, str] | None = None, limit: int = 200) -> str:
+    """The start of a response body, on one line, for an error message.
+
+    Any header value we sent (an API key) is blanked, in case a server echoes it back.
+    """
+    try:
+        text = response.text
+    except Exception:  # noqa: BLE001 - any decoding problem: say nothing more
+        return "<unreadable body>"
+    for value in (headers or {}).values():
+        token = value.split()[-1] if value.split() else ""
+        if len(token) >= 8:
+            text = text.replace(token, "[redacted]")
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "")

@@ -1,0 +1,105 @@
+"""Related stories: the editor's picks first, then the ranker's, with reasons.
+
+Pure logic over plain records (``Doc`` from ``relatedness``) so it can be tested
+without a build; ``__init__`` maps Pelican articles to and from these records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .relatedness import Doc, Weights, rank_related
+
+EDITOR_REASON = "editor's pick"
+
+
+@dataclass(frozen=True)
+class RelatedPick:
+    """What templates get in ``article.related``: the article, its score and why."""
+
+    article: object
+    score: float | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelatedEntry:
+    """One pick for one article: which doc, its score (None for an editor's pick), why."""
+
+    index: int
+    score: float | None
+    reasons: tuple[str, ...]
+
+
+def parse_manual(value: object) -> list[str]:
+    """Slugs from a ``Related:`` line: commas and/or spaces between them."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [slug for slug in re.split(r"[,\s]+", str(value).strip()) if slug]
+
+
+def weights_from_settings(values: dict | None) -> Weights:
+    """Weights from ``BYLINE_RELATED_WEIGHTS``; unknown names are an error worth naming."""
+    values = dict(values or {})
+    known = set(Weights.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(
+            f"BYLINE_RELATED_WEIGHTS has unknown signal(s) {', '.join(unknown)}; "
+            f"use {', '.join(sorted(known))}"
+        )
+    return Weights(**{name: float(value) for name, value in values.items()})
+
+
+def related_lists(
+    docs: Sequence[Doc],
+    manual: Sequence[Sequence[str]],
+    count: int,
+    weights: Weights | None = None,
+    older_only: bool = False,
+) -> tuple[list[list[RelatedEntry]], list[tuple[int, str]]]:
+    """Every doc's related list, and (doc index, problem) pairs for the editor.
+
+    Manual picks come first, in the editor's order; automatic picks fill up to ``count``.
+    """
+    index_of = {doc.slug: i for i, doc in enumerate(docs)}
+    problems: list[tuple[int, str]] = []
+    chosen_manual: list[list[int]] = []
+    for i, slugs in enumerate(manual):
+        picks: list[int] = []
+        for slug in slugs:
+            target = index_of.get(slug)
+            if target is None:
+                problems.append(
+                    (
+                        i,
+                        f"Related: '{slug}' is not the slug of any published article; "
+                        "check the spelling (the slug is the file name without .md)",
+                    )
+                )
+            elif target == i:
+                problems.append((i, f"Related: '{slug}' is this article itself; remove it"))
+            elif target not in picks:
+                picks.append(target)
+        chosen_manual.append(picks)
+
+    longest = max((len(p) for p in chosen_manual), default=0)
+    automatic = rank_related(
+        docs, count=count + longest, weights=weights or Weights(), older_only=older_only
+    )
+    lists: list[list[RelatedEntry]] = []
+    for i, picks in enumerate(chosen_manual):
+        entries = [RelatedEntry(p, None, (EDITOR_REASON,)) for p in picks]
+        taken = set(picks)
+        for pick in automatic[i]:
+            if len(entries) >= max(count, len(picks)):
+                break
+            if pick.index not in taken:
+                taken.add(pick.index)
+                entries.append(RelatedEntry(pick.index, pick.score, pick.reasons))
+        lists.append(entries)
+    return lists, problems

@@ -1,0 +1,99 @@
+"""What `invoke related` prints: one article's picks with reasons, or every list as JSON.
+
+It reads the site the way a build does (same settings, same plugin) but writes no pages,
+so the editor sees exactly what the next build will show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+# Writing nothing: every page type's save_as emptied, no feeds, no static files.
+_READ_ONLY = {
+    "ARTICLE_SAVE_AS": "",
+    "ARTICLE_LANG_SAVE_AS": "",
+    "DRAFT_SAVE_AS": "",
+    "DRAFT_LANG_SAVE_AS": "",
+    "PAGE_SAVE_AS": "",
+    "PAGE_LANG_SAVE_AS": "",
+    "DRAFT_PAGE_SAVE_AS": "",
+    "DRAFT_PAGE_LANG_SAVE_AS": "",
+    "CATEGORY_SAVE_AS": "",
+    "TAG_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "DIRECT_TEMPLATES": [],
+    "TEMPLATE_PAGES": {},
+    "STATIC_PATHS": [],
+    "THEME_STATIC_PATHS": [],
+    "FEED_ALL_ATOM": None,
+    "FEED_ALL_RSS": None,
+    "CATEGORY_FEED_ATOM": None,
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "PLUGINS": ["byline"],
+    "DELETE_OUTPUT_DIRECTORY": False,
+}
+
+
+def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
+    """The published articles with their ``related`` lists, as a build computes them."""
+    from pelican import Pelican, signals
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import read_settings
+
+    found: list = []
+
+    def grab(generators) -> None:
+        for generator in generators:
+            if isinstance(generator, ArticlesGenerator):
+                found.extend(generator.articles)
+
+    with tempfile.TemporaryDirectory() as output:
+        override = dict(_READ_ONLY, OUTPUT_PATH=output, CACHE_PATH=str(Path(output) / "cache"))
+        override.update(overrides or {})
+        settings = read_settings(str(settings_file), override=override)
+        signals.all_generators_finalized.connect(grab)
+        try:
+            with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the report
+                Pelican(settings).run()
+        finally:
+            signals.all_generators_finalized.disconnect(grab)
+    return found
+
+
+def _path(article) -> str:
+    return "/" + article.url
+
+
+def picks_as_json(articles: list) -> str:
+    """Every article's picks: its URL to the list of picked URLs, in rank order."""
+    data = {_path(a): [_path(pick.article) for pick in getattr(a, "related", [])] for a in articles}
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+class UnknownSlugError(LookupError):
+    """No published article has that slug; the message suggests close ones."""
+
+
+def picks_as_text(articles: list, slug: str) -> str:
+    """One article's picks, one line each: rank, slug, score and reasons."""
+    by_slug = {a.slug: a for a in articles}
+    article = by_slug.get(slug)
+    if article is None:
+        close = difflib.get_close_matches(slug, by_slug, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownSlugError(f"No published article has the slug '{slug}'.{hint}")
+    lines = [f'Related stories for "{article.title}" ({article.slug}):']
+    picks = getattr(article, "related", [])
+    if not picks:
+        lines.append("  (none: the site has no other published article to pick)")
+    for rank, pick in enumerate(picks, 1):
+        score = "editor" if pick.score is None else f"{pick.score:6.3f}"
+        lines.append(f"  {rank}. {pick.article.slug:<40} {score:>7}  {'; '.join(pick.reasons)}")
+    return "\n".join(lines)

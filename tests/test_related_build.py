@@ -1,0 +1,117 @@
+"""Related stories in real builds: the demo's block, exclusions, cache, `invoke related`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from byline.related_report import read_articles
+from conftest import ROOT, page, write_site
+
+INVOKE = Path(sys.executable).parent / "invoke"
+
+
+def _block_paths(doc) -> list[str]:
+    block = doc.xpath("//section[contains(@class,'related-stories')]")
+    if not block:
+        return []
+    return ["/" + a.get("href").lstrip("./") for a in block[0].xpath(".//h3/a")]
+
+
+def test_demo_article_shows_five_related_stories_with_image_headline_standfirst(demo_site):
+    doc = page(demo_site, "cash-flow-is-a-calendar/")
+    block = doc.xpath("//section[contains(@class,'related-stories')]")[0]
+    cards = block.xpath(".//li[@class='story-card']")
+    assert len(cards) == 5
+    for card in cards:
+        assert card.xpath(".//img[@class='story-thumb']")
+        assert card.xpath("string(.//h3)")
+        assert card.xpath("string(.//p[@class='story-standfirst'])")
+    assert "/cash-flow-is-a-calendar/" not in _block_paths(doc)
+    # the two other columns about cash flow are the closest
+    assert set(_block_paths(doc)[:2]) == {
+        "/late-payers-are-a-process-problem/",
+        "/raise-your-prices-early/",
+    }
+
+
+def test_invoke_related_json_matches_every_built_block(demo_site):
+    result = subprocess.run(
+        [str(INVOKE), "related", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data) == 13
+    for url, picks in data.items():
+        assert picks == _block_paths(page(demo_site, url.strip("/") + "/")), url
+
+
+def test_invoke_related_slug_prints_scores_and_reasons():
+    result = subprocess.run(
+        [str(INVOKE), "related", "raise-your-prices-early"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith('Related stories for "Raise your prices before you need to"')
+    assert len(lines) == 6
+    assert "text match" in result.stdout and "shared tags: cash flow" in result.stdout
+    wrong = subprocess.run(
+        [str(INVOKE), "related", "raise-your-price"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wrong.returncode != 0 and "Did you mean raise-your-prices-early" in wrong.stderr
+
+
+def _post(title: str, body: str, **extra: str) -> str:
+    lines = [f"Title: {title}", "Date: 2026-01-05 09:00", "Author: Ann", "Summary: s."]
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+BREAD = "Sourdough flour, a wet dough, a long proof and a hot oven give the loaf its crust."
+
+
+def test_drafts_hidden_and_translations_are_never_picked(site):
+    output = site(
+        {
+            "bread.md": _post("Bread", BREAD),
+            "bread-two.md": _post("Bread two", BREAD + " Rye too.", Date="2026-01-04 09:00"),
+            "bread-draft.md": _post("Draft bread", BREAD, Status="draft"),
+            "bread-hidden.md": _post("Hidden bread", BREAD, Status="hidden"),
+            "bread-fr.md": _post("Pain", BREAD, Lang="fr", Slug="bread"),
+            "bikes.md": _post("Bikes", "Chains, gears and tyres on a bicycle ride."),
+        }
+    )
+    assert _block_paths(page(output, "bread/")) == ["/bread-two/", "/bikes/"]
+    assert _block_paths(page(output, "bread-two/"))[0] == "/bread/"
+    # the French translation shows the original's list, never itself or the original
+    french = page(output, "bread-fr.html")
+    assert "/bread/" not in _block_paths(french) and "/bread-fr.html" not in _block_paths(french)
+
+
+def test_picks_are_identical_with_the_content_cache_on_or_off(tmp_path):
+    files = {
+        f"p{i}.md": _post(f"Post {i}", f"{BREAD} word{i % 3} " * (i + 1), Tags=f"t{i % 2}")
+        for i in range(8)
+    }
+    content = write_site(tmp_path, files)
+    settings = ROOT / "pelicanconf.py"
+
+    def picks(**cache):
+        articles = read_articles(settings, {"PATH": str(content), **cache})
+        return {a.slug: [p.article.slug for p in a.related] for a in articles}
+
+    cold = picks()
+    cached = dict(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(tmp_path / "c"))
+    first, second = picks(**cached), picks(**cached)  # the second reads from the cache
+    assert (tmp_path / "c").exists()
+    assert cold == first == second
