@@ -83,3 +83,10 @@ BYLINE_DEFAULT_IMAGE = "images/social-card.jpg"
 BYLINE_NEWSLETTER_NAME = "The Counter Weekly"
 # Buttondown's embed form; set to "" to leave the sign-up form out
 BYLINE_NEWSLETTER_FORM_URL = "https://buttondown.com/api/emails/embed-subscribe/thecounter"
+
+# Most read: the build reads data/pageviews.json; `invoke pageviews` refreshes it from
+# BYLINE_PAGEVIEWS_SOURCE (here the sample export data/pageviews-export.csv).
+BYLINE_PAGEVIEWS_SOURCE = "file"
+BYLINE_PAGEVIEWS_REDIRECTS = {"/2026/08/cash-flow-calendar.html": "/cash-flow-is-a-calendar/"}
+# The demo's sample snapshot never goes stale; on a real site keep the default (7 days).
+BYLINE_MOST_READ_MAX_AGE_DAYS = 0

@@ -8,7 +8,7 @@ import os
 import shlex
 import shutil
 import sys
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 from invoke import task
@@ -212,6 +212,22 @@ def related(c, slug):
         print(picks_as_text(articles, slug))
     except UnknownSlugError as error:
         sys.exit(f"related: {error}")
+
+
+@task
+def pageviews(c):
+    """Refresh the pageview snapshot (data/pageviews.json) from BYLINE_PAGEVIEWS_SOURCE"""
+    from datetime import datetime
+
+    from byline.pageviews import PageviewError, config_from_settings, refresh
+
+    root = Path(SETTINGS["PATH"]).resolve().parent
+    try:
+        config = config_from_settings(SETTINGS, os.environ, base_dir=root)
+        summary = refresh(config, datetime.now(UTC))
+    except PageviewError as error:
+        sys.exit(f"pageviews: {error}\nThe previous snapshot, if any, is unchanged.")
+    print("\n".join(summary.lines()))
 
 
 def pelican_run(cmd):

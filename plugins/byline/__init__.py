@@ -120,6 +120,7 @@ def on_article_generator_finalized(generator) -> None:
         if not hasattr(article, "more_from"):
             article.more_from = []
     _attach_related(generator)
+    _attach_most_read(generator)
     generator.context["author_profiles"] = profiles
     # The masthead's section links, worked out once instead of on every page.
     generator.context["byline_sections"] = sorted(
@@ -180,6 +181,77 @@ def _attach_related(generator) -> None:
         ]
         for translation in getattr(article, "translations", []):
             translation.related = article.related
+
+
+def _attach_most_read(generator) -> None:
+    """Rank articles by the pageview snapshot; fall back to "Latest" and say why."""
+    from datetime import UTC, datetime
+
+    from .pageviews import (
+        PageviewError,
+        config_from_settings,
+        match_views,
+        rank_most_read,
+        snapshot_status,
+    )
+
+    settings = generator.settings
+    articles = generator.articles
+    count = int(settings["BYLINE_MOST_READ_COUNT"])
+    by_path = {"/" + article.url: article for article in articles}
+    for article in articles:
+        article.views = 0
+    ranked: list = []
+    now = datetime.now(UTC)
+    max_age = settings["BYLINE_MOST_READ_MAX_AGE_DAYS"]
+    try:
+        config = config_from_settings(
+            settings, os.environ, base_dir=Path(settings["PATH"]).resolve().parent, need_key=False
+        )
+        status = snapshot_status(
+            config.snapshot, now, float("inf") if max_age in (None, 0) else float(max_age)
+        )
+    except PageviewError as error:
+        status, problem = None, str(error)
+    else:
+        problem = "" if status.state == "fresh" else status.message
+    if status is not None and status.usable:
+        matched = match_views(
+            status.snapshot.views,
+            by_path.keys(),
+            str(settings.get("SITEURL") or ""),
+            settings["BYLINE_PAGEVIEWS_REDIRECTS"],
+        )
+        logger.info("Most read: %s", matched.describe())
+        for path, views in matched.views.items():
+            by_path[path].views = views
+        if status.state == "fresh":
+            half_life = float(settings["BYLINE_MOST_READ_HALF_LIFE_DAYS"] or 0) or None
+            ranked = rank_most_read(
+                matched.views,
+                count=count + 1,  # one spare: an article page leaves itself out
+                exclude=settings["BYLINE_MOST_READ_EXCLUDE"],
+                dates={path: article.date for path, article in by_path.items()},
+                now=now,
+                half_life_days=half_life,
+            )
+            if not ranked:
+                problem = "no pageviews in the snapshot match a published article"
+    context = generator.context
+    if ranked:
+        context["most_read"] = [by_path[entry.path] for entry in ranked]
+        context["most_read_heading"] = "Most read"
+        context["most_read_class"] = "most-read"
+    else:
+        if articles:
+            logger.warning(
+                'Most read: %s. The block shows the latest stories, headed "Latest", '
+                "until `invoke pageviews` writes a fresh snapshot.",
+                problem,
+            )
+        context["most_read"] = list(articles[: count + 1])
+        context["most_read_heading"] = "Latest"
+        context["most_read_class"] = "latest-stories"
 
 
 def register() -> None:

@@ -6,6 +6,7 @@ Every setting the theme and plugin read is listed here with its default, so a si
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -26,6 +27,22 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_RELATED_WEIGHTS": {},  # e.g. {"tags": 2.0}; unset signals keep their defaults
     "BYLINE_RELATED_OLDER_ONLY": False,  # only pick older stories, so blocks never change
     "BYLINE_RELATED_MIN_ARTICLES": 10,  # below this, warn that text relevance means little
+    # Most read (pageviews; `invoke pageviews` refreshes the snapshot the build reads)
+    "BYLINE_MOST_READ_COUNT": 5,  # stories in the "Most read" block
+    "BYLINE_MOST_READ_EXCLUDE": ["/about/", "/newsletter/"],  # paths or globs never ranked
+    "BYLINE_MOST_READ_MAX_AGE_DAYS": 7,  # an older snapshot is stale: "Latest" is shown
+    "BYLINE_MOST_READ_HALF_LIFE_DAYS": 0,  # > 0 discounts older articles' views; 0 is off
+    "BYLINE_PAGEVIEWS_SOURCE": "file",  # file, logs, plausible, goatcounter or umami
+    "BYLINE_PAGEVIEWS_SNAPSHOT": "data/pageviews.json",  # what the build reads
+    "BYLINE_PAGEVIEWS_FILE": "data/pageviews-export.csv",  # the export, for source "file"
+    "BYLINE_PAGEVIEWS_LOGS": "",  # access-log glob, for source "logs"
+    "BYLINE_PAGEVIEWS_WINDOW_DAYS": 30,  # days of views a refresh counts
+    "BYLINE_PAGEVIEWS_SITE_ID": "",  # Plausible site, GoatCounter code or Umami website id
+    "BYLINE_PAGEVIEWS_API_URL": "",  # provider base URL; the public service if empty
+    "BYLINE_PAGEVIEWS_API_KEY_ENV": "",  # env variable with the key; provider default if empty
+    "BYLINE_PAGEVIEWS_UMAMI_AUTH": "api-key",  # "api-key" (Umami Cloud) or "bearer"
+    "BYLINE_PAGEVIEWS_TIMEOUT": 10,  # seconds per API request
+    "BYLINE_PAGEVIEWS_REDIRECTS": {},  # old path -> new path, so old URLs' views count
     # Newsletter sign-up
     "BYLINE_NEWSLETTER_FORM_URL": "",  # form action; the sign-up block is left out when empty
     "BYLINE_NEWSLETTER_NAME": "",  # e.g. "The Counter Weekly"; SITENAME if empty
@@ -39,7 +56,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _feature_defaults() -> dict[str, Any]:
+    """Defaults owned by feature packages, so each is written once."""
+    from .newsletter.config import DEFAULTS as NEWSLETTER
+
+    return {name: value for name, value in NEWSLETTER.items() if name not in DEFAULTS}
+
+
+DEFAULTS.update(_feature_defaults())
+
+
 def apply_defaults(settings: dict[str, Any]) -> None:
     """Fill in every Byline setting the site did not set, in place."""
     for name, value in DEFAULTS.items():
-        settings.setdefault(name, value)
+        if name not in settings:
+            settings[name] = copy.deepcopy(value)

@@ -12,6 +12,8 @@ def fill(generator) -> None:
     for article in articles:
         article.related = [a for a in reversed(articles) if a is not article]
     generator.context["most_read"] = articles[:3]
+    generator.context["most_read_heading"] = "Most read"
+    generator.context["most_read_class"] = "most-read"
 
 
 def register() -> None:
