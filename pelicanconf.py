@@ -90,3 +90,9 @@ BYLINE_PAGEVIEWS_SOURCE = "file"
 BYLINE_PAGEVIEWS_REDIRECTS = {"/2026/08/cash-flow-calendar.html": "/cash-flow-is-a-calendar/"}
 # The demo's sample snapshot never goes stale; on a real site keep the default (7 days).
 BYLINE_MOST_READ_MAX_AGE_DAYS = 0
+
+# Newsletter digest: one issue a week, exported on every build into output/newsletter/
+BYLINE_NEWSLETTER_PERIOD = "weekly"
+BYLINE_NEWSLETTER_WEEKDAY = "friday"  # columns appear on Tuesdays
+BYLINE_NEWSLETTER_FROM_NAME = "The Counter"
+BYLINE_NEWSLETTER_POSTAL_ADDRESS = "Fernhill Works, 12 Corn Street, Ashby Vale AV1 2CS"

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, date
 from pathlib import Path
 
-from invoke import task
+from invoke import Collection, task
 from invoke.main import program
 from pelican import main as pelican_main
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
@@ -230,6 +230,46 @@ def pageviews(c):
     print("\n".join(summary.lines()))
 
 
+@task(name="preview")
+def newsletter_preview(c):
+    """Open the latest newsletter issue's email in the browser (builds first if needed)"""
+    from byline.digest import latest_issue_email
+
+    email = latest_issue_email(Path(CONFIG["deploy_path"]))
+    if email is None:
+        build(c)
+        email = latest_issue_email(Path(CONFIG["deploy_path"]))
+    if email is None:
+        sys.exit("newsletter.preview: no issue was exported; publish an article first.")
+    import webbrowser
+
+    print(f"Latest issue: {email}")
+    print("Its images and links point at the site: run `invoke serve` for a local build.")
+    if not webbrowser.open(email.resolve().as_uri()):
+        print("No browser here; open that file in one.")
+
+
 def pelican_run(cmd):
     cmd += " " + program.core.remainder  # allows to pass-through args to pelican
     pelican_main(shlex.split(cmd))
+
+
+newsletter = Collection("newsletter")
+newsletter.add_task(newsletter_preview)
+
+ns = Collection(
+    clean,
+    build,
+    rebuild,
+    regenerate,
+    serve,
+    reserve,
+    preview,
+    livereload,
+    publish,
+    gh_pages,
+    new_post,
+    related,
+    pageviews,
+    newsletter,
+)

@@ -108,7 +108,8 @@ def test_skip_link_appears_on_focus_and_jumps_to_main(tab, demo_server):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
-    "path", ["/", ARTICLE, "/section/money/", "/author/priya-nair/", "/404.html"]
+    "path",
+    ["/", ARTICLE, "/section/money/", "/author/priya-nair/", "/404.html", "/newsletter/13/"],
 )
 def test_axe_finds_no_wcag_a_or_aa_violations(tab, demo_server, path, scheme):
     if not AXE.exists():
@@ -125,3 +126,16 @@ def test_axe_finds_no_wcag_a_or_aa_violations(tab, demo_server, path, scheme):
     ]
     assert violations == [], json.dumps(violations, indent=1)
     assert len(result["passes"]) > 10  # axe really looked at the page
+
+
+@pytest.mark.parametrize("width", [600, 375])
+def test_newsletter_email_fits_phone_and_desktop_clients(tab, demo_server, width):
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.goto(demo_server + "/newsletter/13/email.html", wait_until="load")
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"horizontal scroll at {width}px: {scroll_width}px wide"
+    assert tab.evaluate("document.querySelectorAll('script, form').length") == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"email-{width}.png"
+    tab.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000

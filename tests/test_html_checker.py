@@ -17,7 +17,13 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 def test_every_built_page_has_zero_html_errors(demo_site, demo_publish):
     if not VNU.exists() or not shutil.which("java"):
         pytest.fail("The Nu HTML checker needs Java and vnu-jar: run scripts/test.")
-    pages = sorted(str(p) for site in (demo_site, demo_publish) for p in site.rglob("*.html"))
+    # every web page; email.html files are email, held to email's rules in the digest tests
+    pages = sorted(
+        str(p)
+        for site in (demo_site, demo_publish)
+        for p in site.rglob("*.html")
+        if p.name != "email.html"
+    )
     assert len(pages) > 60
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],

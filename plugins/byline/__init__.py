@@ -30,6 +30,17 @@ def on_initialized(pelican) -> None:
     environment = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
     environment["autoescape"] = True
     pelican.settings["JINJA_ENVIRONMENT"] = environment
+    # Per-issue newsletter files are not articles.
+    overrides = pelican.settings["BYLINE_NEWSLETTER_OVERRIDES"]
+    excludes = list(pelican.settings.get("ARTICLE_EXCLUDES") or [])
+    if overrides not in excludes:
+        pelican.settings["ARTICLE_EXCLUDES"] = [*excludes, overrides]
+
+
+def on_get_generators(pelican):
+    from .digest import NewsletterGenerator
+
+    return NewsletterGenerator
 
 
 def on_readers_init(readers) -> None:
@@ -257,4 +268,5 @@ def _attach_most_read(generator) -> None:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
+    signals.get_generators.connect(on_get_generators)
     signals.article_generator_finalized.connect(on_article_generator_finalized)

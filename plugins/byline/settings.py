@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_PAGEVIEWS_UMAMI_AUTH": "api-key",  # "api-key" (Umami Cloud) or "bearer"
     "BYLINE_PAGEVIEWS_TIMEOUT": 10,  # seconds per API request
     "BYLINE_PAGEVIEWS_REDIRECTS": {},  # old path -> new path, so old URLs' views count
+    # Newsletter digest (more BYLINE_NEWSLETTER_* keys: plugins/byline/newsletter/config.py)
+    "BYLINE_NEWSLETTER_EXPORT": True,  # export every issue on every build
+    "BYLINE_NEWSLETTER_OVERRIDES": "newsletter",  # content/newsletter/<number>.md per issue
     # Newsletter sign-up
     "BYLINE_NEWSLETTER_FORM_URL": "",  # form action; the sign-up block is left out when empty
     "BYLINE_NEWSLETTER_NAME": "",  # e.g. "The Counter Weekly"; SITENAME if empty
