@@ -85,6 +85,9 @@ def on_article_generator_finalized(generator) -> None:
     for article in everything:
         source = display_path(article.source_path)
         meta = article.metadata
+        # Worked out once: story cards print these for every page an article appears on.
+        article.href = article.url
+        article.date_iso = article.date.isoformat()
         article.reading_time = reading_minutes(article._content, words_per_minute)
         article.standfirst = plain_text(meta.get("summary", ""))
         article.description = article.standfirst or shorten(plain_text(article.summary), 200)

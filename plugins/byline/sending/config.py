@@ -1,0 +1,262 @@
+"""Sender settings (every BYLINE_SEND_* key, its default and its check) and its secrets.
+
+Settings come from a plain dict (Pelican's settings, or JSON for ``python -m
+byline.sending``); secrets come only from environment variables whose *names* are settings,
+so pelicanconf.py never holds a password. Secrets are kept out of ``repr`` and are listed by
+``SendConfig.secrets()`` so every text we write or log can be scrubbed of them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import SendConfigError
+
+PREFIX = "BYLINE_SEND_"
+SECURITIES = ("starttls", "tls", "none")
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+BUILTIN_PROVIDERS = ("smtp", "buttondown")
+
+DEFAULTS: dict[str, Any] = {
+    # Provider and files (paths relative to the project folder; keep them out of output/)
+    "BYLINE_SEND_PROVIDER": "smtp",  # "smtp", "buttondown", or "package.module:Class"
+    "BYLINE_SEND_SUBSCRIBERS": "data/subscribers.csv",  # CSV: email, name, status (SMTP only)
+    "BYLINE_SEND_LEDGER": "data/send-ledger.jsonl",  # append-only record of every send
+    "BYLINE_SEND_DRY_RUN_DIR": "data/send-dry-run",  # dry runs write <issue id>/*.eml here
+    # Sender identity
+    "BYLINE_SEND_FROM_ADDRESS": "",  # e.g. "news@example.com"; required for SMTP
+    "BYLINE_SEND_FROM_NAME": "",  # display name; the manifest's from_name if empty
+    "BYLINE_SEND_REPLY_TO": "",  # Reply-To address; left out when empty
+    # One-click unsubscribe (RFC 8058); SMTP replaces {{unsubscribe_url}} with this URL
+    "BYLINE_SEND_UNSUBSCRIBE_URL": "",  # https template with {email} and {token}; required
+    "BYLINE_SEND_UNSUBSCRIBE_MAILTO": "",  # mailto: URL; "mailto:<from>?subject=unsubscribe"
+    "BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV": "BYLINE_UNSUBSCRIBE_SECRET",  # env var: HMAC key
+    # SMTP
+    "BYLINE_SEND_SMTP_HOST": "",  # e.g. "smtp.example.com"; required for SMTP
+    "BYLINE_SEND_SMTP_PORT": 0,  # 0 = 587 (starttls), 465 (tls) or 25 (none)
+    "BYLINE_SEND_SMTP_SECURITY": "starttls",  # "starttls", "tls" (implicit) or "none"
+    "BYLINE_SEND_SMTP_USERNAME": "",  # login name; no AUTH when empty
+    "BYLINE_SEND_SMTP_PASSWORD_ENV": "BYLINE_SMTP_PASSWORD",  # env var holding the password
+    "BYLINE_SEND_SMTP_TIMEOUT": 30,  # seconds per SMTP command
+    "BYLINE_SEND_SMTP_HELO": "",  # EHLO name; this machine's FQDN when empty
+    "BYLINE_SEND_RATE": 10,  # messages per second at most; 0 = no limit
+    "BYLINE_SEND_RETRIES": 3,  # retries of a temporary failure before deferring a recipient
+    "BYLINE_SEND_RETRY_DELAY": 2.0,  # seconds before the first retry; doubles each time
+    "BYLINE_SEND_MAX_CONSECUTIVE_FAILURES": 20,  # stop when this many recipients fail in a row
+    # Buttondown (the API holds the subscriber list; the CSV is not used)
+    "BYLINE_SEND_BUTTONDOWN_API_URL": "https://api.buttondown.com/v1",
+    "BYLINE_SEND_BUTTONDOWN_API_KEY_ENV": "BUTTONDOWN_API_KEY",  # env var holding the key
+    "BYLINE_SEND_BUTTONDOWN_TIMEOUT": 30,  # seconds per API request
+}
+
+
+@dataclass(frozen=True)
+class SendConfig:
+    """Everything a send needs, with paths resolved and secrets read from the environment."""
+
+    provider: str = "smtp"
+    subscribers: Path = Path("data/subscribers.csv")
+    ledger: Path = Path("data/send-ledger.jsonl")
+    dry_run_dir: Path = Path("data/send-dry-run")
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str = ""
+    unsubscribe_url: str = ""
+    unsubscribe_mailto: str = ""
+    unsubscribe_secret_env: str = "BYLINE_UNSUBSCRIBE_SECRET"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password_env: str = "BYLINE_SMTP_PASSWORD"
+    smtp_timeout: float = 30.0
+    smtp_helo: str = ""
+    rate: float = 10.0
+    retries: int = 3
+    retry_delay: float = 2.0
+    max_consecutive_failures: int = 20
+    buttondown_api_url: str = "https://api.buttondown.com/v1"
+    buttondown_api_key_env: str = "BUTTONDOWN_API_KEY"
+    buttondown_timeout: float = 30.0
+    # Secrets: never in repr, never written anywhere.
+    smtp_password: str | None = field(default=None, repr=False)
+    buttondown_api_key: str | None = field(default=None, repr=False)
+    unsubscribe_secret: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:  # belt and braces: never show a secret, even if set
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"SendConfig({shown})"
+
+    def secrets(self) -> list[str]:
+        """The secret values in use, so every text we write can be scrubbed of them."""
+        values = (self.smtp_password, self.buttondown_api_key, self.unsubscribe_secret)
+        return [value for value in values if value]
+
+    @property
+    def from_domain(self) -> str:
+        return self.from_address.rpartition("@")[2]
+
+    def mailto(self) -> str:
+        """The mailto: half of List-Unsubscribe."""
+        return self.unsubscribe_mailto or f"mailto:{self.from_address}?subject=unsubscribe"
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret value replaced by '***' (server replies may echo input)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _get(settings: Mapping[str, Any], key: str) -> Any:
+    value = settings.get(key)
+    return DEFAULTS[key] if value is None else value
+
+
+def _number(settings: Mapping[str, Any], key: str, kind: type, minimum: float) -> Any:
+    value = _get(settings, key)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise SendConfigError(f"{key} must be a number, not {value!r}") from None
+    if number < minimum or isinstance(value, bool):
+        raise SendConfigError(f"{key} must be a number >= {minimum}, not {value!r}")
+    return number
+
+
+def _path(settings: Mapping[str, Any], key: str, base: Path, output: Path | None) -> Path:
+    value = str(_get(settings, key) or DEFAULTS[key])
+    path = Path(value).expanduser()
+    path = (path if path.is_absolute() else base / path).resolve()
+    if output is not None and path.is_relative_to(output):
+        raise SendConfigError(
+            f"{key} ({value}) is inside the output folder {output}: it would be published "
+            "with the site. Keep subscriber data and the ledger outside output/."
+        )
+    return path
+
+
+def config_from_settings(
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+    *,
+    base_dir: Path | str | None = None,
+) -> SendConfig:
+    """Build a ``SendConfig`` from settings and the environment; fail early naming the key.
+
+    Checks that need to know the mode (a password is only needed to really send) are made
+    by ``SendConfig`` users through ``require_*`` below, not here.
+    """
+    unknown = sorted(k for k in settings if k.startswith(PREFIX) and k not in DEFAULTS)
+    if unknown:
+        raise SendConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    base = Path(base_dir or ".").resolve()
+    output_setting = settings.get("OUTPUT_PATH")
+    output = (base / str(output_setting)).resolve() if output_setting else None
+
+    provider = str(_get(settings, "BYLINE_SEND_PROVIDER")).strip()
+    if provider not in BUILTIN_PROVIDERS and ":" not in provider:
+        raise SendConfigError(
+            f"BYLINE_SEND_PROVIDER must be one of {', '.join(BUILTIN_PROVIDERS)} "
+            f"or 'package.module:Class', not {provider!r}"
+        )
+    security = str(_get(settings, "BYLINE_SEND_SMTP_SECURITY")).lower()
+    if security not in SECURITIES:
+        raise SendConfigError(
+            f"BYLINE_SEND_SMTP_SECURITY must be one of {', '.join(SECURITIES)}, not {security!r}"
+        )
+    port = _number(settings, "BYLINE_SEND_SMTP_PORT", int, 0) or DEFAULT_PORTS[security]
+    host = str(_get(settings, "BYLINE_SEND_SMTP_HOST")).strip()
+    if security == "none" and host and not _is_loopback(host):
+        raise SendConfigError(
+            f"BYLINE_SEND_SMTP_SECURITY 'none' sends mail and passwords unencrypted; it is only "
+            f"allowed for a server on this machine (localhost), not {host!r}"
+        )
+    from_address = str(_get(settings, "BYLINE_SEND_FROM_ADDRESS")).strip()
+    if from_address:
+        from .subscribers import address_problem
+
+        problem = address_problem(from_address)
+        if problem:
+            raise SendConfigError(f"BYLINE_SEND_FROM_ADDRESS {from_address!r}: {problem}")
+    unsubscribe_url = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_URL")).strip()
+    if unsubscribe_url:
+        if not unsubscribe_url.startswith("https://"):
+            raise SendConfigError(
+                "BYLINE_SEND_UNSUBSCRIBE_URL must be an https:// URL (RFC 8058 one-click "
+                f"unsubscribe needs HTTPS), not {unsubscribe_url!r}"
+            )
+        if "{token}" not in unsubscribe_url or "{email}" not in unsubscribe_url:
+            raise SendConfigError(
+                "BYLINE_SEND_UNSUBSCRIBE_URL must contain {email} and {token}, e.g. "
+                "https://example.com/unsubscribe?email={email}&token={token}"
+            )
+    mailto = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_MAILTO")).strip()
+    if mailto and not mailto.startswith("mailto:"):
+        raise SendConfigError(f"BYLINE_SEND_UNSUBSCRIBE_MAILTO must start with mailto:, {mailto!r}")
+    api_url = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_URL")).rstrip("/")
+    if not api_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise SendConfigError(f"BYLINE_SEND_BUTTONDOWN_API_URL must be https://, not {api_url!r}")
+
+    password_env = str(_get(settings, "BYLINE_SEND_SMTP_PASSWORD_ENV"))
+    key_env = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_KEY_ENV"))
+    secret_env = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV"))
+    return SendConfig(
+        provider=provider,
+        subscribers=_path(settings, "BYLINE_SEND_SUBSCRIBERS", base, output),
+        ledger=_path(settings, "BYLINE_SEND_LEDGER", base, output),
+        dry_run_dir=_path(settings, "BYLINE_SEND_DRY_RUN_DIR", base, output),
+        from_address=from_address,
+        from_name=str(_get(settings, "BYLINE_SEND_FROM_NAME")).strip(),
+        reply_to=str(_get(settings, "BYLINE_SEND_REPLY_TO")).strip(),
+        unsubscribe_url=unsubscribe_url,
+        unsubscribe_mailto=mailto,
+        unsubscribe_secret_env=secret_env,
+        smtp_host=host,
+        smtp_port=port,
+        smtp_security=security,
+        smtp_username=str(_get(settings, "BYLINE_SEND_SMTP_USERNAME")).strip(),
+        smtp_password_env=password_env,
+        smtp_timeout=_number(settings, "BYLINE_SEND_SMTP_TIMEOUT", float, 0.1),
+        smtp_helo=str(_get(settings, "BYLINE_SEND_SMTP_HELO")).strip(),
+        rate=_number(settings, "BYLINE_SEND_RATE", float, 0),
+        retries=_number(settings, "BYLINE_SEND_RETRIES", int, 0),
+        retry_delay=_number(settings, "BYLINE_SEND_RETRY_DELAY", float, 0),
+        max_consecutive_failures=_number(settings, "BYLINE_SEND_MAX_CONSECUTIVE_FAILURES", int, 1),
+        buttondown_api_url=api_url,
+        buttondown_api_key_env=key_env,
+        buttondown_timeout=_number(settings, "BYLINE_SEND_BUTTONDOWN_TIMEOUT", float, 0.1),
+        smtp_password=environ.get(password_env) or None,
+        buttondown_api_key=environ.get(key_env) or None,
+        unsubscribe_secret=environ.get(secret_env) or None,
+    )
+
+
+def require_personal_mail(config: SendConfig) -> None:
+    """Checks for building per-recipient messages (SMTP, dry runs, test sends)."""
+    if not config.from_address:
+        raise SendConfigError("BYLINE_SEND_FROM_ADDRESS is not set (e.g. news@example.com)")
+    if not config.unsubscribe_url:
+        raise SendConfigError(
+            "BYLINE_SEND_UNSUBSCRIBE_URL is not set: every message needs a one-click "
+            "unsubscribe link, e.g. https://example.com/unsubscribe?email={email}&token={token}"
+        )
+    if not config.unsubscribe_secret:
+        raise SendConfigError(
+            f"environment variable {config.unsubscribe_secret_env} is not set: it is the key "
+            "that signs unsubscribe links (BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV names it)"
+        )

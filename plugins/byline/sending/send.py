@@ -1,0 +1,660 @@
+"""``send_issue``: deliver one exported issue exactly once, honestly.
+
+The flow of a live send: read the manifest, the subscribers CSV and the ledger (under an
+exclusive lock); work out who still needs the issue; ask for confirmation; then, one
+recipient at a time, write ``pending``, hand the message over, write ``sent`` (or
+``failed``/``deferred``). A crash can only leave the one in-flight recipient ``pending``;
+the next run lists it as uncertain and leaves it out unless ``resend_uncertain``.
+
+Dry runs write .eml files and send nothing (the ledger is read, never written). A test send
+mails one copy to ``test_to`` and records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .config import SendConfig, config_from_settings, require_personal_mail, scrub
+from .errors import (
+    AlreadySentError,
+    AuthenticationFailed,
+    ConfirmationRequired,
+    ConnectionFailure,
+    DeliveryError,
+    PermanentFailure,
+    ProviderStop,
+    SendCancelled,
+    SendConfigError,
+    SendError,
+    SendStopped,
+    TemporaryFailure,
+    UncertainDelivery,
+)
+from .issue import Issue, load_issue
+from .ledger import IssueState, Ledger, RecipientState, issue_state, read_records
+from .message import as_bytes, build_message, new_message_id
+from .progress import Progress
+from .provider import Outgoing, Provider, load_provider
+from .subscribers import Subscriber, SubscriberList, address_problem, read_subscribers
+from .summary import SendSummary
+
+logger = logging.getLogger(__name__)
+
+#: The ledger "address" of a broadcast (the provider's own list); never a real address.
+BROADCAST = "@list"
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class SendPlan:
+    """Who this run would send to, and why the others are left out."""
+
+    issue: Issue
+    config: SendConfig
+    provider: str
+    provider_description: str
+    audience: str
+    round: int
+    fully_sent: bool
+    recipients: list[Subscriber] = field(default_factory=list)  # to send now ("list")
+    already_sent: int = 0
+    uncertain: list[str] = field(default_factory=list)  # left out (fate unknown)
+    resending_uncertain: list[str] = field(default_factory=list)
+    failed_before: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    state: IssueState = field(default_factory=IssueState)
+    last_sent: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.recipients) if self.audience == "list" else 1
+
+
+def confirmation_text(plan: SendPlan) -> str:
+    """What the task shows before a live send: issue, subject, provider, recipient count."""
+    issue = plan.issue
+    if plan.audience == "list":
+        who = f"{plan.count} recipient(s) from {plan.config.subscribers.name}"
+    else:
+        who = f"every subscriber of your {plan.provider} newsletter"
+    lines = [
+        f"Send issue #{issue.number} ({issue.id}) now?",
+        f"  Subject:  {issue.subject}",
+        f"  Provider: {plan.provider_description}",
+        f"  To:       {who}",
+    ]
+    if plan.already_sent:
+        lines.append(f"  Already sent earlier: {plan.already_sent} (not sent again)")
+    if plan.round > 1 and not plan.state.recipients:
+        lines.append("  WARNING: this issue was sent in full before; everyone gets it AGAIN.")
+    if plan.uncertain:
+        lines.append(f"  Left out, fate unknown: {', '.join(plan.uncertain)}")
+    if plan.resending_uncertain:
+        lines.append(
+            f"  Sent again although maybe delivered: {', '.join(plan.resending_uncertain)}"
+        )
+    if plan.skipped:
+        lines.append(f"  Skipped rows in the list: {len(plan.skipped)}")
+    return "\n".join(lines)
+
+
+def _skipped_rows(subscribers: SubscriberList) -> list[tuple[str, str]]:
+    rows = [(f"line {n} {v!r}", why) for n, v, why in subscribers.invalid]
+    rows += [(f"line {n} {v}", "duplicate address") for n, v in subscribers.duplicates]
+    rows += [(f"line {n} {v}", f"status {s!r}") for n, v, s in subscribers.unsubscribed]
+    return rows
+
+
+def _make_plan(
+    issue: Issue,
+    config: SendConfig,
+    provider: Provider,
+    records: list[dict[str, Any]],
+    *,
+    force: bool,
+    resend_uncertain: bool,
+    retry_failed: bool,
+) -> SendPlan:
+    state = issue_state(records, issue.id)
+    new_round = state.complete and force
+    if new_round:
+        state = IssueState(round=state.round + 1)
+    plan = SendPlan(
+        issue=issue,
+        config=config,
+        provider=provider.name,
+        provider_description=provider.describe(),
+        audience=provider.audience,
+        round=state.round,
+        fully_sent=state.complete,
+        state=state,
+        last_sent=state.last_time,
+    )
+    if provider.audience != "list":
+        record = state.recipients.get(BROADCAST)
+        if record and record.state == "pending" and record.stage == "send":
+            plan.uncertain.append(BROADCAST)
+        return plan
+    subscribers = read_subscribers(config.subscribers)
+    plan.skipped = _skipped_rows(subscribers)
+    for subscriber in subscribers.recipients:
+        record = state.recipients.get(subscriber.key)
+        if record is None or record.state in ("deferred", "drafted"):
+            plan.recipients.append(subscriber)
+        elif record.state == "sent":
+            plan.already_sent += 1
+        elif record.state == "pending":
+            if resend_uncertain:
+                plan.recipients.append(subscriber)
+                plan.resending_uncertain.append(subscriber.email)
+            else:
+                plan.uncertain.append(subscriber.email)
+        elif record.state == "failed":
+            if retry_failed:
+                plan.recipients.append(subscriber)
+            else:
+                plan.failed_before.append(subscriber.email)
+    if plan.already_sent:
+        plan.skipped.insert(0, (f"{plan.already_sent} recipient(s)", "already sent earlier"))
+    plan.skipped += [(a, "refused for good in an earlier run") for a in plan.failed_before]
+    return plan
+
+
+def _load(
+    manifest: Path | str,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str] | None,
+    base_dir: Path | str | None,
+    output_dir: Path | str | None,
+) -> tuple[Issue, SendConfig, Provider]:
+    config = config_from_settings(
+        settings, environ if environ is not None else {}, base_dir=base_dir
+    )
+    issue = load_issue(manifest, output_dir)
+    provider = load_provider(config)
+    if provider.audience == "list":
+        require_personal_mail(config)
+    return issue, config, provider
+
+
+def plan_send(
+    manifest: Path | str,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+    *,
+    base_dir: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    resend_uncertain: bool = False,
+    force: bool = False,
+    retry_failed: bool = False,
+) -> SendPlan:
+    """Read-only preview of a live send (no lock, nothing written, nothing contacted)."""
+    issue, config, provider = _load(manifest, settings, environ, base_dir, output_dir)
+    return _make_plan(
+        issue,
+        config,
+        provider,
+        read_records(config.ledger),
+        force=force,
+        resend_uncertain=resend_uncertain,
+        retry_failed=retry_failed,
+    )
+
+
+class _RateLimiter:
+    """At most ``rate`` hand-overs a second, evenly spaced (0 = no limit)."""
+
+    def __init__(self, rate: float, sleep: Callable[[float], None], clock: Callable[[], float]):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.sleep = sleep
+        self.clock = clock
+        self.next = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self.next > now:
+            self.sleep(self.next - now)
+            now = self.next
+        self.next = now + self.interval
+
+
+class _Run:
+    """One run's moving parts, so the per-recipient loop reads plainly."""
+
+    def __init__(
+        self,
+        plan: SendPlan,
+        provider: Provider,
+        ledger: Ledger | None,
+        summary: SendSummary,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.plan = plan
+        self.issue = plan.issue
+        self.config = plan.config
+        self.provider = provider
+        self.ledger = ledger
+        self.summary = summary
+        self.sleep = sleep
+        self.secrets = plan.config.secrets()
+
+    def say(self, error: BaseException) -> str:
+        return scrub(str(error), self.secrets)
+
+    def record(self, address: str, state: str, **extra: Any) -> None:
+        if self.ledger is not None:
+            if extra.get("error"):
+                extra["error"] = scrub(str(extra["error"]), self.secrets)
+            self.ledger.record(self.issue.id, address, state, round=self.plan.round, **extra)
+
+    def attempt(self, call: Callable[[], str]) -> str:
+        """Run ``call`` with retries of temporary failures; other errors go to the caller."""
+        tries = 0
+        while True:
+            try:
+                return call()
+            except TemporaryFailure as error:
+                tries += 1
+                if tries > self.config.retries:
+                    raise
+                delay = error.retry_after
+                if delay is None:
+                    delay = self.config.retry_delay * 2 ** (tries - 1)
+                logger.info(
+                    "temporary failure (%s); retry %d in %.1f s", self.say(error), tries, delay
+                )
+                self.sleep(min(delay, MAX_BACKOFF))
+
+    def stop(self, error: ProviderStop | ConnectionFailure) -> SendStopped:
+        text = self.say(error)
+        self.summary.stopped = text
+        if isinstance(error, ProviderStop) and error.auth:
+            return AuthenticationFailed(
+                f"authentication failed, nothing more sent: {text}", self.summary
+            )
+        return SendStopped(text, self.summary)
+
+
+def _remove_old_previews(folder: Path) -> None:
+    for old in (*folder.glob("*.eml"), *folder.glob("*.json")):
+        old.unlink()
+
+
+def _safe_name(address: str) -> str:
+    return re.sub(r"[^A-Za-z0-9@._+-]", "_", address)[:100]
+
+
+def send_issue(
+    manifest: Path | str,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+    *,
+    base_dir: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    dry_run: bool = False,
+    dry_run_dir: Path | str | None = None,
+    test_to: str | None = None,
+    resend_uncertain: bool = False,
+    retry_failed: bool = False,
+    force: bool = False,
+    yes: bool = False,
+    confirm: Callable[[str], bool] | None = None,
+    progress: bool = True,
+    progress_stream: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> SendSummary:
+    """Send (or dry-run, or test-send) the issue whose manifest.json is ``manifest``.
+
+    ``settings`` holds BYLINE_SEND_* keys (plus OUTPUT_PATH, to keep data out of it);
+    ``environ`` holds the secrets (``os.environ`` in the task). A live send needs ``yes=True``
+    or ``confirm(text) -> bool``, asked after a broadcast provider created its draft.
+    Raises ``SendError`` subclasses; ``SendStopped.summary`` tells what was done first.
+    """
+    if dry_run and test_to:
+        raise SendConfigError("choose either a dry run or a test send, not both")
+    started = clock()
+    issue, config, provider = _load(manifest, settings, environ, base_dir, output_dir)
+    mode = "dry-run" if dry_run else "test" if test_to else "live"
+    summary = SendSummary(issue.id, issue.subject, provider.name, mode, test_to=test_to)
+    if mode == "live" and not yes and confirm is None:
+        plan = _make_plan(
+            issue,
+            config,
+            provider,
+            read_records(config.ledger),
+            force=force,
+            resend_uncertain=resend_uncertain,
+            retry_failed=retry_failed,
+        )
+        raise ConfirmationRequired(confirmation_text(plan))
+    try:
+        if mode == "dry-run":
+            folder = Path(dry_run_dir) if dry_run_dir else config.dry_run_dir / _safe_name(issue.id)
+            _dry_run(
+                issue, config, provider, folder, summary, force, resend_uncertain, retry_failed
+            )
+        elif mode == "test":
+            _test_send(issue, config, provider, str(test_to), summary, sleep)
+        else:
+            _live(
+                issue,
+                config,
+                provider,
+                summary,
+                force=force,
+                resend_uncertain=resend_uncertain,
+                retry_failed=retry_failed,
+                yes=yes,
+                confirm=confirm,
+                progress=lambda total: Progress(
+                    total, stream=progress_stream, enabled=progress, clock=clock
+                ),
+                sleep=sleep,
+                clock=clock,
+            )
+    finally:
+        summary.elapsed = clock() - started
+    return summary
+
+
+def _dry_run(
+    issue: Issue,
+    config: SendConfig,
+    provider: Provider,
+    folder: Path,
+    summary: SendSummary,
+    force: bool,
+    resend_uncertain: bool,
+    retry_failed: bool,
+) -> None:
+    plan = _make_plan(
+        issue,
+        config,
+        provider,
+        read_records(config.ledger),
+        force=force,
+        resend_uncertain=resend_uncertain,
+        retry_failed=retry_failed,
+    )
+    summary.round = plan.round
+    if plan.fully_sent and not force:
+        raise AlreadySentError(_already_sent_text(plan))
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_old_previews(folder)
+    summary.skipped = list(plan.skipped)
+    summary.uncertain = [a for a in plan.uncertain if a != BROADCAST]
+    if provider.audience == "list":
+        for index, subscriber in enumerate(plan.recipients, start=1):
+            message = build_message(issue, subscriber, config)
+            path = folder / f"{index:05d}-{_safe_name(subscriber.email)}.eml"
+            path.write_bytes(as_bytes(message))
+            summary.files.append(path)
+        return
+    from email.message import EmailMessage
+
+    from .message import POLICY
+
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = issue.subject
+    message.set_content(issue.text, charset="utf-8", cte="quoted-printable")
+    message.add_alternative(issue.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    path = folder / f"{_safe_name(issue.id)}.eml"
+    path.write_bytes(as_bytes(message))
+    summary.files.append(path)
+    outgoing = Outgoing(issue, None, None, None, broadcast_key(issue, plan.round))
+    request = provider.request_preview(outgoing)
+    if request is not None:
+        path = folder / f"{provider.name}-request.json"
+        path.write_text(json.dumps(request, indent=2, ensure_ascii=False), encoding="utf-8")
+        summary.files.append(path)
+
+
+def _test_send(
+    issue: Issue,
+    config: SendConfig,
+    provider: Provider,
+    address: str,
+    summary: SendSummary,
+    sleep: Callable[[float], None],
+) -> None:
+    problem = address_problem(address.strip())
+    if problem:
+        raise SendConfigError(f"test address {address!r}: {problem}")
+    address = address.strip()
+    provider.check(live=False)
+    plan = SendPlan(issue, config, provider.name, provider.describe(), provider.audience, 1, False)
+    run = _Run(plan, provider, None, summary, sleep)
+    try:
+        provider.open()
+        if provider.audience == "list":
+            subscriber = Subscriber(email=address, name="", line=0)
+            message_id = new_message_id(config)
+            message = build_message(issue, subscriber, config, message_id=message_id)
+            outgoing = Outgoing(issue, subscriber, message, message_id, f"test:{message_id}")
+            provider_id = run.attempt(lambda: provider.deliver(outgoing))
+        else:
+            outgoing = Outgoing(issue, None, None, None, broadcast_key(issue, 1))
+            draft = run.attempt(lambda: provider.prepare(outgoing) or "")
+            outgoing = replace(outgoing, draft_id=draft or None)
+            provider_id = run.attempt(lambda: provider.send_test(outgoing, address))
+        summary.sent.append(address)
+        summary.provider_ids.append(provider_id)
+    except (ProviderStop, ConnectionFailure) as error:
+        raise run.stop(error) from None
+    except DeliveryError as error:
+        summary.failed.append((address, run.say(error)))
+    finally:
+        provider.close()
+
+
+def broadcast_key(issue: Issue, round: int) -> str:
+    """The idempotency key of a broadcast: derived from the manifest id (and the round)."""
+    return f"byline-{issue.id}-r{round}"
+
+
+def _already_sent_text(plan: SendPlan) -> str:
+    return (
+        f"issue {plan.issue.id} was sent in full already (round {plan.round}, last ledger "
+        f"line {plan.last_sent}); pass force=True (--force) to send it AGAIN to everyone"
+    )
+
+
+def _ask(plan: SendPlan, yes: bool, confirm: Callable[[str], bool] | None) -> None:
+    if yes:
+        return
+    if confirm is None:
+        raise ConfirmationRequired(confirmation_text(plan))
+    if not confirm(confirmation_text(plan)):
+        raise SendCancelled("cancelled: nothing was sent")
+
+
+def _live(
+    issue: Issue,
+    config: SendConfig,
+    provider: Provider,
+    summary: SendSummary,
+    *,
+    force: bool,
+    resend_uncertain: bool,
+    retry_failed: bool,
+    yes: bool,
+    confirm: Callable[[str], bool] | None,
+    progress: Callable[[int], Progress],
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> None:
+    provider.check(live=True)
+    with Ledger(config.ledger, provider=provider.name) as ledger:
+        plan = _make_plan(
+            issue,
+            config,
+            provider,
+            read_records(config.ledger),
+            force=force,
+            resend_uncertain=resend_uncertain,
+            retry_failed=retry_failed,
+        )
+        summary.round = plan.round
+        if plan.fully_sent and not force:
+            raise AlreadySentError(_already_sent_text(plan))
+        summary.skipped = list(plan.skipped)
+        summary.already_sent = plan.already_sent
+        run = _Run(plan, provider, ledger, summary, sleep)
+        if provider.audience == "list":
+            _live_list(run, yes, confirm, progress, clock)
+        else:
+            _live_broadcast(run, resend_uncertain, yes, confirm)
+
+
+def _live_list(
+    run: _Run,
+    yes: bool,
+    confirm: Callable[[str], bool] | None,
+    progress_for: Callable[[int], Progress],
+    clock: Callable[[], float],
+) -> None:
+    plan, summary, provider = run.plan, run.summary, run.provider
+    summary.uncertain = list(plan.uncertain)
+    if plan.recipients:
+        _ask(plan, yes, confirm)
+        try:
+            # A refused login stops here, before any ledger line; a server that is not
+            # answering yet gets the usual retries.
+            run.attempt(lambda: provider.open() or "")
+        except (ProviderStop, ConnectionFailure) as error:
+            raise run.stop(error) from None
+        limiter = _RateLimiter(run.config.rate, run.sleep, clock)
+        progress = progress_for(len(plan.recipients))
+        consecutive = 0
+        try:
+            for subscriber in plan.recipients:
+                limiter.wait()
+                outcome = _deliver_one(run, subscriber, plan.state.recipients.get(subscriber.key))
+                progress.update(outcome)
+                consecutive = consecutive + 1 if outcome in ("failed", "deferred") else 0
+                if consecutive >= run.config.max_consecutive_failures:
+                    summary.stopped = (
+                        f"{consecutive} recipients in a row failed; last: "
+                        f"{(summary.failed or summary.deferred)[-1][1]}"
+                    )
+                    raise SendStopped(summary.stopped, summary)
+        finally:
+            progress.close()
+            provider.close()
+    if not (summary.uncertain or summary.deferred or summary.stopped):
+        run.record("", "complete")
+        summary.complete = True
+
+
+def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None) -> str:
+    """pending -> hand over (with retries) -> sent | failed | deferred | uncertain."""
+    config, summary = run.config, run.summary
+    message_id = (known.message_id if known else None) or new_message_id(config)
+    message = build_message(run.issue, subscriber, config, message_id=message_id)
+    outgoing = Outgoing(run.issue, subscriber, message, message_id, message_id)
+    address = subscriber.key
+    run.record(address, "pending", message_id=message_id)
+    try:
+        provider_id = run.attempt(lambda: run.provider.deliver(outgoing))
+    except PermanentFailure as error:
+        run.record(address, "failed", message_id=message_id, error=str(error))
+        summary.failed.append((subscriber.email, run.say(error)))
+        return "failed"
+    except UncertainDelivery as error:
+        # No line: the trailing "pending" is exactly what we know.
+        logger.warning("%s: %s", subscriber.email, run.say(error))
+        summary.uncertain.append(subscriber.email)
+        return "uncertain"
+    except (ProviderStop, ConnectionFailure) as error:
+        # Refused before the message was complete, so certainly not delivered.
+        run.record(address, "deferred", message_id=message_id, error=str(error))
+        summary.deferred.append((subscriber.email, run.say(error)))
+        raise run.stop(error) from None
+    except TemporaryFailure as error:
+        run.record(address, "deferred", message_id=message_id, error=str(error))
+        summary.deferred.append((subscriber.email, run.say(error)))
+        return "deferred"
+    extra = {"provider_id": provider_id} if provider_id != message_id else {}
+    run.record(address, "sent", message_id=message_id, **extra)
+    summary.sent.append(subscriber.email)
+    return "sent"
+
+
+def _live_broadcast(
+    run: _Run,
+    resend_uncertain: bool,
+    yes: bool,
+    confirm: Callable[[str], bool] | None,
+) -> None:
+    plan, summary, provider, issue = run.plan, run.summary, run.provider, run.issue
+    known = plan.state.recipients.get(BROADCAST)
+    key = (known.key if known and known.key else None) or broadcast_key(issue, plan.round)
+    outgoing = Outgoing(issue, None, None, None, key)
+    try:
+        provider.open()
+        if known and known.state == "pending" and known.stage == "send":
+            verdict = provider.lookup(known.provider_id or "")
+            if verdict == "sent":
+                run.record(BROADCAST, "sent", provider_id=known.provider_id, key=key)
+                run.record("", "complete")
+                summary.sent.append(BROADCAST)
+                summary.provider_ids.append(known.provider_id or "")
+                summary.complete = True
+                return
+            if verdict == "unknown" and not resend_uncertain:
+                summary.uncertain.append(f"{provider.name} email {known.provider_id}")
+                return
+        draft_id = known.provider_id if known else None
+        if draft_id and known and known.content_hash and known.content_hash != issue.content_hash:
+            raise SendError(
+                f"issue {issue.id} changed since its {provider.name} draft {draft_id} was "
+                "created; delete that draft in the provider, then re-run with force=True"
+            )
+        if not draft_id:
+            run.record(BROADCAST, "pending", stage="draft", key=key)
+            draft_id = run.attempt(lambda: provider.prepare(outgoing) or "")
+            if draft_id:
+                run.record(
+                    BROADCAST,
+                    "drafted",
+                    provider_id=draft_id,
+                    key=key,
+                    content_hash=issue.content_hash,
+                )
+        outgoing = replace(outgoing, draft_id=draft_id or None)
+        if draft_id:
+            plan.provider_description += f", draft {draft_id} (review it there first)"
+        _ask(plan, yes, confirm)
+        run.record(BROADCAST, "pending", stage="send", provider_id=draft_id, key=key)
+        provider_id = run.attempt(lambda: provider.deliver(outgoing))
+    except (ProviderStop, ConnectionFailure) as error:
+        raise run.stop(error) from None
+    except PermanentFailure as error:
+        run.record(BROADCAST, "failed", key=key, error=str(error))
+        summary.failed.append((f"{provider.name} broadcast", run.say(error)))
+        raise SendStopped(run.say(error), summary) from None
+    except UncertainDelivery as error:
+        summary.uncertain.append(f"{provider.name} email {draft_id}")
+        summary.stopped = run.say(error)
+        raise SendStopped(summary.stopped, summary) from None
+    except TemporaryFailure as error:
+        run.record(BROADCAST, "deferred", key=key, provider_id=draft_id, error=str(error))
+        summary.deferred.append((f"{provider.name} broadcast", run.say(error)))
+        raise SendStopped(run.say(error), summary) from None
+    finally:
+        provider.close()
+    run.record(BROADCAST, "sent", provider_id=provider_id, key=key)
+    run.record("", "complete")
+    summary.sent.append(BROADCAST)
+    summary.provider_ids.append(provider_id)
+    summary.complete = True
