@@ -96,3 +96,13 @@ BYLINE_NEWSLETTER_PERIOD = "weekly"
 BYLINE_NEWSLETTER_WEEKDAY = "friday"  # columns appear on Tuesdays
 BYLINE_NEWSLETTER_FROM_NAME = "The Counter"
 BYLINE_NEWSLETTER_POSTAL_ADDRESS = "Fernhill Works, 12 Corn Street, Ashby Vale AV1 2CS"
+
+# Sending (`invoke newsletter.send`): secrets come only from the environment:
+# BYLINE_SMTP_PASSWORD, BYLINE_UNSUBSCRIBE_SECRET, BUTTONDOWN_API_KEY.
+BYLINE_SEND_PROVIDER = "smtp"
+BYLINE_SEND_FROM_ADDRESS = "news@thecounter.example.com"
+BYLINE_SEND_UNSUBSCRIBE_URL = (
+    "https://thecounter.example.com/unsubscribe?email={email}&token={token}"
+)
+BYLINE_SEND_SMTP_HOST = "smtp.example.com"
+BYLINE_SEND_SMTP_USERNAME = "news@thecounter.example.com"

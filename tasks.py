@@ -249,6 +249,63 @@ def newsletter_preview(c):
         print("No browser here; open that file in one.")
 
 
+def _ask(text):
+    """Show what is about to happen and go ahead only on an explicit 'send'."""
+    print(text)
+    try:
+        return input("Type 'send' to go ahead: ").strip().lower() == "send"
+    except EOFError:  # no one at the keyboard: never send by default
+        return False
+
+
+@task(
+    name="send",
+    help={
+        "issue": "issue number to send (default: the latest exported issue)",
+        "dry_run": "write the messages as .eml files into data/send-dry-run/ and send nothing",
+        "test_to": "send one copy to this address only",
+        "resend_uncertain": "also send to readers a crash left unsure about",
+        "force": "send an issue that was already sent in full (asks to confirm)",
+        "yes": "do not ask for confirmation (for scripts)",
+    },
+)
+def newsletter_send(
+    c, issue=0, dry_run=False, test_to="", resend_uncertain=False, force=False, yes=False
+):
+    """Send an exported newsletter issue exactly once (SMTP or Buttondown)"""
+    from byline.digest import latest_issue_email
+    from byline.sending import SendError, SendStopped, send_issue
+
+    output = Path(CONFIG["deploy_path"])
+    if issue:
+        manifest = output / "newsletter" / str(issue) / "manifest.json"
+    else:
+        latest = latest_issue_email(output)
+        if latest is None:
+            sys.exit("newsletter.send: no exported issue in output/; run `invoke build` first.")
+        manifest = latest.parent / "manifest.json"
+    try:
+        summary = send_issue(
+            manifest,
+            SETTINGS,
+            os.environ,
+            base_dir=Path(SETTINGS["PATH"]).resolve().parent,
+            dry_run=dry_run,
+            test_to=test_to or None,
+            resend_uncertain=resend_uncertain,
+            force=force,
+            yes=yes,
+            confirm=_ask,
+        )
+    except SendStopped as error:
+        if error.summary:
+            print("\n".join(error.summary.lines()))
+        sys.exit(f"newsletter.send: {error}")
+    except SendError as error:
+        sys.exit(f"newsletter.send: {error}")
+    print("\n".join(summary.lines()))
+
+
 def pelican_run(cmd):
     cmd += " " + program.core.remainder  # allows to pass-through args to pelican
     pelican_main(shlex.split(cmd))
@@ -256,6 +313,7 @@ def pelican_run(cmd):
 
 newsletter = Collection("newsletter")
 newsletter.add_task(newsletter_preview)
+newsletter.add_task(newsletter_send)
 
 ns = Collection(
     clean,

@@ -81,3 +81,54 @@ def test_publish_refuses_without_a_server_and_says_which_settings(project):
     assert result.returncode != 0
     assert "BYLINE_DEPLOY_SSH_HOST" in result.stderr and "pelicanconf.py" in result.stderr
     assert not (project / "output" / "index.html").exists()
+
+
+def _send_project(project: Path) -> dict[str, str]:
+    data = project / "data"
+    data.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "data" / "subscribers.example.csv", data / "subscribers.csv")
+    post = "Title: Hello\nDate: 2026-01-06 09:00\nAuthor: Maya Okafor\nSummary: Hi.\n\nBody.\n"
+    (project / "content" / "hello.md").write_text(post)
+    assert invoke(project, "build").returncode == 0
+    return {"PATH": os.environ["PATH"], "BYLINE_UNSUBSCRIBE_SECRET": "s3cret-for-tests"}
+
+
+def test_newsletter_send_dry_run_writes_eml_files_and_reports_bad_rows(project):
+    env = _send_project(project)
+    result = subprocess.run(
+        [str(INVOKE), "newsletter.send", "--dry-run"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    emls = sorted((project / "data" / "send-dry-run").rglob("*.eml"))
+    assert [p.name.split("-", 1)[1] for p in emls] == [
+        "reader.one@example.com.eml",
+        "reader.two@example.net.eml",
+    ]
+    assert "line 6 'not-an-address': not a valid email address" in result.stdout
+    assert "duplicate address" in result.stdout and "status 'unsubscribed'" in result.stdout
+    assert "s3cret-for-tests" not in "".join(p.read_text() for p in emls)
+
+
+def test_newsletter_send_asks_first_and_sends_nothing_without_an_answer(project):
+    env = _send_project(project)
+    env["BYLINE_SMTP_PASSWORD"] = "pw-for-tests"  # the server is never reached
+    result = subprocess.run(
+        [str(INVOKE), "newsletter.send"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "2 recipient(s)" in result.stdout and "nothing was sent" in result.stderr
+    assert (
+        not (project / "data" / "send-ledger.jsonl").exists()
+        or "sent" not in (project / "data" / "send-ledger.jsonl").read_text()
+    )

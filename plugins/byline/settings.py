@@ -61,9 +61,12 @@ DEFAULTS: dict[str, Any] = {
 
 def _feature_defaults() -> dict[str, Any]:
     """Defaults owned by feature packages, so each is written once."""
+    from .lint.config import DEFAULTS as LINT
     from .newsletter.config import DEFAULTS as NEWSLETTER
+    from .sending.config import DEFAULTS as SENDING
 
-    return {name: value for name, value in NEWSLETTER.items() if name not in DEFAULTS}
+    owned = {**NEWSLETTER, **SENDING, **LINT}
+    return {name: value for name, value in owned.items() if name not in DEFAULTS}
 
 
 DEFAULTS.update(_feature_defaults())
