@@ -147,36 +147,93 @@ def livereload(c):
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
 
 
+def _publish_settings() -> dict:
+    """publishconf.py's settings with Byline's defaults, as the production build sees them."""
+    settings = dict(DEFAULT_CONFIG)
+    settings.update(get_settings_from_file(CONFIG["settings_publish"]))
+    apply_defaults(settings)
+    return settings
+
+
+def _deploy(c, target=None):
+    """Refresh pageviews, lint, build for production, deploy; stop at the first failure."""
+    from byline.publish import (
+        PublishError,
+        check_site_url,
+        check_target,
+        deploy_to_folder,
+        deploy_to_git_branch,
+        deploy_with_rsync,
+    )
+
+    settings = _publish_settings()
+    if target:
+        settings["BYLINE_DEPLOY_TARGET"] = target
+    try:
+        site_url = check_site_url(settings.get("SITEURL"))
+        target = check_target(settings)
+    except PublishError as error:
+        sys.exit(f"publish: {error}. Nothing was published.")
+
+    print("1/4 Refreshing pageviews ...")
+    pageviews(c, keep_going=True)
+    print("2/4 Checking the content ...")
+    if lint(c, quiet_when_clean=True) != 0:
+        sys.exit("publish: fix the errors above first (invoke lint). Nothing was published.")
+    print("3/4 Building the production site ...")
+    pelican_run("-s {settings_publish}".format(**CONFIG))
+    print(f"4/4 Deploying ({target}) ...")
+    output = Path(CONFIG["deploy_path"])
+    try:
+        if target == "folder":
+            deploy_to_folder(output, Path(settings["BYLINE_DEPLOY_FOLDER"]))
+        elif target == "github-pages":
+            deploy_to_git_branch(output, settings, CONFIG["commit_message"].strip("'"), Path.cwd())
+        else:
+            deploy_with_rsync(output, settings)
+    except PublishError as error:
+        sys.exit(f"publish: {error}. The site was built but not deployed.")
+    print(f"Published: {site_url}/")
+
+
 @task
 def publish(c):
-    """Publish to production via rsync"""
-    missing = [
-        name
-        for name in ("BYLINE_DEPLOY_SSH_USER", "BYLINE_DEPLOY_SSH_HOST", "BYLINE_DEPLOY_SSH_PATH")
-        if not SETTINGS[name]
-    ]
-    if missing:
-        sys.exit(
-            f"publish: set {', '.join(missing)} in pelicanconf.py (the server to rsync to), "
-            "or use `invoke gh-pages` for GitHub Pages."
-        )
-    pelican_run("-s {settings_publish}".format(**CONFIG))
-    c.run(
-        'rsync --delete --exclude ".DS_Store" -pthrvz -c '
-        '-e "ssh -p {ssh_port}" '
-        "{} {ssh_user}@{ssh_host}:{ssh_path}".format(
-            CONFIG["deploy_path"].rstrip("/") + "/", **CONFIG
-        )
-    )
+    """Refresh pageviews, lint, build for production and deploy to BYLINE_DEPLOY_TARGET"""
+    _deploy(c)
 
 
 @task
 def gh_pages(c):
-    """Publish to GitHub Pages"""
-    preview(c)
-    c.run(
-        "ghp-import -b {github_pages_branch} -m {commit_message} {deploy_path} -p".format(**CONFIG)
+    """Publish to GitHub Pages: `publish` with the github-pages target"""
+    _deploy(c, target="github-pages")
+
+
+@task(help={"fix": "apply the safe fixes (quotes, apostrophes, known mojibake) and show the diff"})
+def lint(c, fix=False, quiet_when_clean=False):
+    """Check every post for damaged text and missing metadata, like a compiler"""
+    from byline.lint import (
+        LintConfigError,
+        exit_code,
+        fix_site,
+        format_findings,
+        lint_site,
+        sources,
     )
+
+    content = SETTINGS["PATH"]
+    try:
+        if fix:
+            for _path, _text, diff in fix_site(content, SETTINGS, write=True):
+                print(diff)
+        findings = lint_site(content, SETTINGS)
+    except LintConfigError as error:
+        sys.exit(f"lint: pelicanconf.py: {error}")
+    if findings or not quiet_when_clean:
+        print(format_findings(findings, files_checked=len(sources(content, SETTINGS))))
+    status = exit_code(findings)
+    if status and not quiet_when_clean:
+        sys.exit(status)
+    return status
 
 
 @task(help={"title": "The headline; the file is content/<slug-of-title>.md"})
@@ -215,7 +272,7 @@ def related(c, slug):
 
 
 @task
-def pageviews(c):
+def pageviews(c, keep_going=False):
     """Refresh the pageview snapshot (data/pageviews.json) from BYLINE_PAGEVIEWS_SOURCE"""
     from datetime import datetime
 
@@ -226,7 +283,11 @@ def pageviews(c):
         config = config_from_settings(SETTINGS, os.environ, base_dir=root)
         summary = refresh(config, datetime.now(UTC))
     except PageviewError as error:
-        sys.exit(f"pageviews: {error}\nThe previous snapshot, if any, is unchanged.")
+        message = f"pageviews: {error}\nThe previous snapshot, if any, is unchanged."
+        if keep_going:  # publishing goes on with the old snapshot
+            print(message, file=sys.stderr)
+            return
+        sys.exit(message)
     print("\n".join(summary.lines()))
 
 
@@ -329,5 +390,6 @@ ns = Collection(
     new_post,
     related,
     pageviews,
+    lint,
     newsletter,
 )

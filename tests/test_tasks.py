@@ -132,3 +132,98 @@ def test_newsletter_send_asks_first_and_sends_nothing_without_an_answer(project)
         not (project / "data" / "send-ledger.jsonl").exists()
         or "sent" not in (project / "data" / "send-ledger.jsonl").read_text()
     )
+
+
+def _publishable(project: Path, **settings: str) -> dict[str, str]:
+    post = "Title: Hello\nDate: 2026-01-06 09:00\nAuthor: Maya Okafor\nSummary: Hi there.\n\n"
+    (project / "content" / "hello.md").write_text(post + "A clean post.\n")
+    with open(project / "pelicanconf.py", "a") as conf:
+        for name, value in settings.items():
+            conf.write(f"\n{name} = {value!r}\n")
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root")}
+
+
+def test_publish_to_a_local_folder_prints_the_live_url(project, tmp_path):
+    live = tmp_path / "live"
+    env = _publishable(project, BYLINE_DEPLOY_TARGET="folder", BYLINE_DEPLOY_FOLDER=str(live))
+    result = subprocess.run(
+        [str(INVOKE), "publish"], cwd=project, capture_output=True, text=True, timeout=180, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Published: https://thecounter.example.com/" in result.stdout
+    html = (live / "hello" / "index.html").read_text()
+    assert 'href="https://thecounter.example.com/hello/"' in html
+    assert (live / "feeds" / "all.atom.xml").is_file()
+
+
+def test_publish_to_a_git_branch_in_a_bare_repository(project, tmp_path):
+    bare = tmp_path / "remote.git"
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "remote", "add", "origin", str(bare)], cwd=project, check=True)
+    env = _publishable(project, BYLINE_DEPLOY_TARGET="github-pages")
+    env.update(
+        GIT_AUTHOR_NAME="T",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="T",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    result = subprocess.run(
+        [str(INVOKE), "publish"], cwd=project, capture_output=True, text=True, timeout=180, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    shown = subprocess.run(
+        [*git, "--git-dir", str(bare), "show", "gh-pages:hello/index.html"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "https://thecounter.example.com/hello/" in shown
+    files = subprocess.run(
+        ["git", "--git-dir", str(bare), "ls-tree", "--name-only", "gh-pages"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert ".nojekyll" in files and "index.html" in files
+
+
+def test_a_lint_error_stops_publish_before_anything_is_deployed(project, tmp_path):
+    live = tmp_path / "live"
+    env = _publishable(project, BYLINE_DEPLOY_TARGET="folder", BYLINE_DEPLOY_FOLDER=str(live))
+    damaged = "Title: Oops\nDate: 2026-01-07 09:00\nAuthor: Maya Okafor\nSummary: It doesn?t.\n"
+    (project / "content" / "oops.md").write_text(damaged + "\nBody.\n")
+    result = subprocess.run(
+        [str(INVOKE), "publish"], cwd=project, capture_output=True, text=True, timeout=180, env=env
+    )
+    assert result.returncode != 0
+    assert "content/oops.md:4:" in result.stdout and "E101" in result.stdout
+    assert "Nothing was published" in result.stderr
+    assert not live.exists() and not (project / "output" / "oops").exists()
+
+
+def test_publish_refuses_without_a_site_url(project, tmp_path):
+    env = _publishable(
+        project, BYLINE_DEPLOY_TARGET="folder", BYLINE_DEPLOY_FOLDER=str(tmp_path / "live")
+    )
+    env["BYLINE_SITEURL"] = ""
+    result = subprocess.run(
+        [str(INVOKE), "publish"], cwd=project, capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode != 0 and "SITEURL is not set" in result.stderr
+    assert not (tmp_path / "live").exists()
+
+
+def test_lint_reports_like_a_compiler_and_fix_repairs_the_safe_ones(project):
+    text = "Title: Oops\nDate: 2026-01-07 09:00\nAuthor: Maya Okafor\nSummary: Fine.\n\n"
+    (project / "content" / "oops.md").write_text(
+        text + "It doesn?t matter. Caf\u00c3\u00a9 time.\n"
+    )
+    first = invoke(project, "lint")
+    assert first.returncode != 0
+    assert "content/oops.md:6:9: E101" in first.stdout and "E104" in first.stdout
+    fixed = invoke(project, "lint", "--fix")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "+It doesn't matter. Café time." in fixed.stdout  # the diff is shown
+    assert (project / "content" / "oops.md").read_text().endswith("It doesn't matter. Café time.\n")

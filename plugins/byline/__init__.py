@@ -135,12 +135,40 @@ def on_article_generator_finalized(generator) -> None:
             article.more_from = []
     _attach_related(generator)
     _attach_most_read(generator)
+    if settings["BYLINE_LINT_ON_BUILD"]:
+        _lint_on_build(settings)
     generator.context["author_profiles"] = profiles
     # The masthead's section links, worked out once instead of on every page.
     generator.context["byline_sections"] = sorted(
         ((category.name, category.url) for category, _ in generator.categories),
         key=lambda item: item[0].lower(),
     )
+
+
+# What the build itself already reports in its own words; the rest comes from the linter.
+_REPORTED_BY_THE_BUILD = ["E202", "E205", "E210", "E213", "E214"]
+
+
+def _lint_on_build(settings: dict) -> None:
+    """Run the per-post content checks and show each finding as a warning."""
+    from .build_lint import lint_for_build
+    from .lint import LintConfigError, format_finding
+
+    checks = dict(settings)
+    checks["BYLINE_LINT_DISABLE"] = [
+        *(settings.get("BYLINE_LINT_DISABLE") or []),
+        *_REPORTED_BY_THE_BUILD,
+    ]
+    content = Path(settings["PATH"])
+    try:
+        findings = lint_for_build(content, checks, Path(settings["CACHE_PATH"]))
+    except LintConfigError as error:
+        logger.error("pelicanconf.py: %s", error)
+        return
+    for finding in findings:
+        logger.warning(
+            "%s", format_finding(finding).replace(str(content), display_path(str(content)), 1)
+        )
 
 
 def _attach_related(generator) -> None:

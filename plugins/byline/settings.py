@@ -50,7 +50,12 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_NEWSLETTER_FORM_URL": "",  # form action; the sign-up block is left out when empty
     "BYLINE_NEWSLETTER_NAME": "",  # e.g. "The Counter Weekly"; SITENAME if empty
     "BYLINE_NEWSLETTER_PITCH": "If you enjoyed this article, why not join our newsletter?",
-    # Deploying (`invoke publish` over rsync/SSH, `invoke gh-pages`)
+    # Content checks (more BYLINE_LINT_* keys: plugins/byline/lint/config.py)
+    "BYLINE_LINT_ON_BUILD": True,  # show the per-post checks as build warnings
+    # Deploying (`invoke publish`; `invoke gh-pages` is publish to "github-pages")
+    "BYLINE_DEPLOY_TARGET": "rsync",  # "rsync" (over SSH), "github-pages" or "folder"
+    "BYLINE_DEPLOY_FOLDER": "",  # for "folder": where the built site is copied
+    "BYLINE_DEPLOY_GIT_REMOTE": "origin",  # for "github-pages": the remote pushed to
     "BYLINE_DEPLOY_SSH_USER": "",  # e.g. "www"
     "BYLINE_DEPLOY_SSH_HOST": "",  # e.g. "example.com"; publish refuses while empty
     "BYLINE_DEPLOY_SSH_PORT": 22,
