@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .config import UNSUBSCRIBE_TOKEN
@@ -46,6 +47,7 @@ def _same_site(url: str, site_url: str) -> bool:
     return urlsplit(url).netloc.lower() == urlsplit(site_url).netloc.lower()
 
 
+@lru_cache(maxsize=8192)  # each link appears in the HTML, the text and the feed
 def add_utm(url: str, campaign: str, site_url: str, enabled: bool = True) -> str:
     """``url`` with the issue's campaign parameters, when it points at the site."""
     if not enabled or is_exempt(url) or not is_absolute(url) or not _same_site(url, site_url):
