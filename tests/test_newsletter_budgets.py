@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 from byline.newsletter import check_budgets, parse_override, render_email_html
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 
-def _helpers():
-    name = "newsletter_test_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "helpers.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 def problems_for(override_text=None, **overrides):

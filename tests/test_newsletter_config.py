@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from byline.newsletter import DEFAULTS, NewsletterConfigError, from_settings
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 
-def _helpers():
-    name = "newsletter_test_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "helpers.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 PACKAGE = Path(__file__).parent.parent / "plugins" / "byline" / "newsletter"

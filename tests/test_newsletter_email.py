@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -19,21 +17,12 @@ from byline.newsletter import (
     render_email_text,
 )
 from byline.newsletter.email_html import BASE_CSS, MEDIA_CSS
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 
-def _helpers():
-    name = "newsletter_test_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "helpers.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 CAMPAIGN = "utm_source=newsletter&utm_medium=email&utm_campaign=the-counter-weekly-3"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -20,21 +18,12 @@ from byline.newsletter import (
     render_email_text,
     render_feed_html,
 )
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
 
 
-def _helpers():
-    name = "newsletter_test_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "helpers.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
+h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 FEED_URLS = {

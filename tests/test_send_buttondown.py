@@ -7,9 +7,7 @@ errors users meet: 401, 429 with Retry-After, a duplicate email, a lost answer.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,21 +19,12 @@ from byline.sending import (
     send_issue,
 )
 from byline.sending.ledger import Ledger
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-def _kit():
-    name = "send_test_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "sendkit.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
+kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 KEY = "byline-2026-07-03-7-r1"
 ENV = {"BUTTONDOWN_API_KEY": kit.API_KEY}
 

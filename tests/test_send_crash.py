@@ -6,7 +6,6 @@ server; the test kills it with SIGKILL (no cleanup, no flush) and resumes in-pro
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -15,21 +14,12 @@ import sys
 from pathlib import Path
 
 from byline.sending import read_records, send_issue
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-def _kit():
-    name = "send_test_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "sendkit.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
+kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 
 
 def start_sender(root: Path, settings: dict) -> subprocess.Popen:

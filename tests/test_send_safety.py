@@ -7,9 +7,7 @@ project folder holds (output, ledger, .eml files), the captured logs and the con
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -26,21 +24,12 @@ from byline.sending import (
     send_issue,
 )
 from byline.sending.ledger import Ledger
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-def _kit():
-    name = "send_test_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "sendkit.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
+kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 LEDGER = "data/send-ledger.jsonl"
 
 

@@ -7,9 +7,7 @@ says after temporary refusals, dropped connections, permanent refusals and bad l
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -26,21 +24,12 @@ from byline.sending import (
     send_issue,
     verify_unsubscribe_token,
 )
+from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-def _kit():
-    name = "send_test_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "sendkit.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
+kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 GOOD = ["ada@example.com", "bob@example.org", "dan@example.com", "grace@example.co.uk"]
 
 

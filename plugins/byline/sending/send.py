@@ -112,6 +112,32 @@ def _skipped_rows(subscribers: SubscriberList) -> list[tuple[str, str]]:
     return rows
 
 
+def _checked_plan(
+    issue: Issue,
+    config: SendConfig,
+    provider: Provider,
+    summary: SendSummary,
+    force: bool,
+    resend_uncertain: bool,
+    retry_failed: bool,
+) -> SendPlan:
+    """Plan from the ledger as it stands, refusing a fully sent issue unless forced."""
+    plan = _make_plan(
+        issue,
+        config,
+        provider,
+        read_records(config.ledger),
+        force=force,
+        resend_uncertain=resend_uncertain,
+        retry_failed=retry_failed,
+    )
+    summary.round = plan.round
+    if plan.fully_sent and not force:
+        raise AlreadySentError(_already_sent_text(plan))
+    summary.skipped = list(plan.skipped)
+    return plan
+
+
 def _make_plan(
     issue: Issue,
     config: SendConfig,
@@ -377,21 +403,9 @@ def _dry_run(
     resend_uncertain: bool,
     retry_failed: bool,
 ) -> None:
-    plan = _make_plan(
-        issue,
-        config,
-        provider,
-        read_records(config.ledger),
-        force=force,
-        resend_uncertain=resend_uncertain,
-        retry_failed=retry_failed,
-    )
-    summary.round = plan.round
-    if plan.fully_sent and not force:
-        raise AlreadySentError(_already_sent_text(plan))
+    plan = _checked_plan(issue, config, provider, summary, force, resend_uncertain, retry_failed)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old_previews(folder)
-    summary.skipped = list(plan.skipped)
     summary.uncertain = [a for a in plan.uncertain if a != BROADCAST]
     if provider.audience == "list":
         for index, subscriber in enumerate(plan.recipients, start=1):
@@ -495,19 +509,9 @@ def _live(
 ) -> None:
     provider.check(live=True)
     with Ledger(config.ledger, provider=provider.name) as ledger:
-        plan = _make_plan(
-            issue,
-            config,
-            provider,
-            read_records(config.ledger),
-            force=force,
-            resend_uncertain=resend_uncertain,
-            retry_failed=retry_failed,
+        plan = _checked_plan(
+            issue, config, provider, summary, force, resend_uncertain, retry_failed
         )
-        summary.round = plan.round
-        if plan.fully_sent and not force:
-            raise AlreadySentError(_already_sent_text(plan))
-        summary.skipped = list(plan.skipped)
         summary.already_sent = plan.already_sent
         run = _Run(plan, provider, ledger, summary, sleep)
         if provider.audience == "list":
