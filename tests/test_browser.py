@@ -131,7 +131,16 @@ def test_axe_finds_no_wcag_a_or_aa_violations(tab, demo_server, path, scheme):
 @pytest.mark.parametrize("width", [600, 375])
 def test_newsletter_email_fits_phone_and_desktop_clients(tab, demo_server, width):
     tab.set_viewport_size({"width": width, "height": 900})
+    # a local build's email points at `invoke serve` on port 8000: send that to this server
+    tab.route(
+        "http://127.0.0.1:8000/**",
+        lambda route: route.continue_(
+            url=route.request.url.replace("http://127.0.0.1:8000", demo_server)
+        ),
+    )
     tab.goto(demo_server + "/newsletter/13/email.html", wait_until="load")
+    tab.wait_for_function("[...document.images].every(img => img.complete)", timeout=10_000)
+    assert tab.evaluate("[...document.images].every(img => img.naturalWidth > 0)")
     scroll_width = tab.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"horizontal scroll at {width}px: {scroll_width}px wide"
     assert tab.evaluate("document.querySelectorAll('script, form').length") == 0
