@@ -9,12 +9,12 @@ Method (all defaults are corpus-independent; nothing here looks at labels):
 2. Sublinear TF (1 + ln tf) x smoothed IDF, terms in only one document dropped (they can never
    match) and, for corpora of 20+ docs, terms in more than half the docs dropped; L2 norm, then each
    document keeps only its 128 heaviest terms (bounds the cost, measured neutral for quality).
-3. A 128-dim LSA sketch (randomised SVD, fixed seed) gives, per document, the top-100 candidates
+3. A 128-dim LSA sketch (randomised SVD, fixed seed) gives, per document, the top-50 candidates
    (plus the metadata bonuses, so the same section/tags are preferred already here).  This is
    the only all-pairs step and it is a dense float32 BLAS product done in row chunks.
 4. Candidates are re-scored exactly: text = cos(tf-idf) + 0.1 * cos(LSA).  The LSA part adds
    topic-level evidence (a big gain on short news texts, a small one on long posts).
-5. Second-order ("shared neighbours") similarity: each doc is described by its 50 nearest
+5. Second-order ("shared neighbours") similarity: each doc is described by its 25 nearest
    candidates weighted by text score; the cosine of two such profiles is added with weight 0.5.
    This neighbourhood smoothing fixes many single-word false matches.
 6. Metadata: same section (+1.0 by default: a hard-ish preference, since text scores rarely
