@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..durable import fsync_dir
 from .errors import LedgerError
 
 logger = logging.getLogger(__name__)
@@ -187,16 +188,7 @@ class Ledger:
         return handle
 
     def _sync_dir(self) -> None:
-        try:
-            fd = os.open(self.path.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        fsync_dir(self.path.parent)
 
     def _acquire_lock(self) -> None:
         try:
