@@ -126,7 +126,6 @@ def _checked_plan(
         issue,
         config,
         provider,
-        read_records(config.ledger),
         force=force,
         resend_uncertain=resend_uncertain,
         retry_failed=retry_failed,
@@ -142,13 +141,13 @@ def _make_plan(
     issue: Issue,
     config: SendConfig,
     provider: Provider,
-    records: list[dict[str, Any]],
     *,
     force: bool,
     resend_uncertain: bool,
     retry_failed: bool,
 ) -> SendPlan:
-    state = issue_state(records, issue.id)
+    """What a send would do, from the ledger as it stands on disk now."""
+    state = issue_state(read_records(config.ledger), issue.id)
     new_round = state.complete and force
     if new_round:
         state = IssueState(round=state.round + 1)
@@ -227,7 +226,6 @@ def plan_send(
         issue,
         config,
         provider,
-        read_records(config.ledger),
         force=force,
         resend_uncertain=resend_uncertain,
         retry_failed=retry_failed,
@@ -357,7 +355,6 @@ def send_issue(
             issue,
             config,
             provider,
-            read_records(config.ledger),
             force=force,
             resend_uncertain=resend_uncertain,
             retry_failed=retry_failed,
