@@ -64,7 +64,7 @@ def on_article_generator_finalized(generator) -> None:
     """Give every article its reading time, hero image, author data and "More from" list."""
     from .images import resolve_hero
     from .more_from import Story, more_from
-    from .reading import plain_text, reading_minutes, shorten
+    from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
     from .settings import apply_defaults
 
     settings = generator.settings
@@ -88,7 +88,8 @@ def on_article_generator_finalized(generator) -> None:
         # Worked out once: story cards print these for every page an article appears on.
         article.href = article.url
         article.date_iso = article.date.isoformat()
-        article.reading_time = reading_minutes(article._content, words_per_minute)
+        article.body_text = body_text(article._content)
+        article.reading_time = minutes_for(count_text_words(article.body_text), words_per_minute)
         article.standfirst = plain_text(meta.get("summary", ""))
         article.description = article.standfirst or shorten(plain_text(article.summary), 200)
         article.hero, problems = resolve_hero(
@@ -173,7 +174,15 @@ def _lint_on_build(settings: dict) -> None:
 
 def _attach_related(generator) -> None:
     """Fill ``article.related`` for every published article and its translations."""
-    from .reading import plain_text
+    from .relatedness import paused_gc
+
+    with paused_gc():
+        _fill_related(generator)
+
+
+def _fill_related(generator) -> None:
+    """The related-stories step proper: articles -> records -> ranked picks -> articles."""
+    from .reading import body_text
     from .related import RelatedPick, parse_manual, related_lists, weights_from_settings
     from .relatedness import Doc
 
@@ -198,7 +207,7 @@ def _attach_related(generator) -> None:
             slug=article.slug,
             title=str(article.title),
             summary=article.standfirst,
-            body=plain_text(article._content),
+            body=getattr(article, "body_text", None) or body_text(article._content),
             section=article.category.name if getattr(article, "category", None) else "",
             tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
             author=article.author.name if getattr(article, "author", None) else "",

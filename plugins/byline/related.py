@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .relatedness import Doc, Weights, rank_related
 
 EDITOR_REASON = "editor's pick"
 
 
-@dataclass(frozen=True)
-class RelatedPick:
+class RelatedPick(NamedTuple):
     """What templates get in ``article.related``: the article, its score and why."""
 
     article: object
@@ -24,8 +23,7 @@ class RelatedPick:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RelatedEntry:
+class RelatedEntry(NamedTuple):
     """One pick for one article: which doc, its score (None for an editor's pick), why."""
 
     index: int

@@ -26,9 +26,14 @@ Method (all defaults are corpus-independent; nothing here looks at labels):
 
 from __future__ import annotations
 
+import gc
+import itertools
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -108,8 +113,9 @@ class Weights:
     series: float = 0.5
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
+    """One automatic pick (a named tuple: thousands are made per build, and tuples are cheap)."""
+
     index: int  # index into docs
     score: float
     reasons: tuple[str, ...]  # which signals contributed
@@ -176,50 +182,45 @@ def _word_terms(words):
 
 
 def _count_matrix(docs):
-    """Documents -> sparse term-count matrix (title/summary/body weighted) in one vectorised pass."""
+    """Documents -> sparse term-count matrix (title/summary/body weighted).
+
+    Python touches each token once (a whitespace split and one dict look-up that numbers
+    the distinct surface words); lower-casing, punctuation, stop words and stemming are
+    worked out once per distinct word, and a sparse product with the word -> term matrix
+    sums every document's counts per term in C.
+    """
     wt, ws, wb = FIELD_WEIGHTS
-    stream, lengths = [], []
-    for d in docs:
-        # whitespace split is ~4x faster than a regex; punctuation/digits are handled per distinct chunk
-        toks = (
-            d.title.lower().split() * wt
-            + d.summary.lower().split() * ws
-            + d.body.lower().split() * wb
-        )
-        stream.extend(toks)
-        lengths.append(len(toks))
     n = len(docs)
-    if not stream:
+    word_ids = defaultdict(itertools.count().__next__)
+    lengths = np.zeros(n + 1, dtype=np.int64)
+
+    def token_lists():
+        for i, d in enumerate(docs):
+            tokens = " ".join([d.title] * wt + [d.summary] * ws + [d.body] * wb).split()
+            lengths[i + 1] = len(tokens)
+            yield tokens
+
+    wid = np.fromiter(
+        map(word_ids.__getitem__, itertools.chain.from_iterable(token_lists())), dtype=np.int32
+    )
+    words = list(word_ids)  # in id order
+    term_index: dict[str, int] = {}
+    rows, cols = [], []
+    for i, terms in enumerate(_word_terms([w.lower() for w in words])):
+        for term in terms:
+            rows.append(i)
+            cols.append(term_index.setdefault(term, len(term_index)))
+    if not cols:
         return sp.csr_matrix((n, 0), dtype=np.float32)
-    words = list(dict.fromkeys(stream))
-    index = dict(zip(words, range(len(words)), strict=True))
-    wid = np.fromiter(map(index.__getitem__, stream), dtype=np.int64, count=len(stream))
-    del stream
-    terms = _word_terms(words)
-    tindex = {}
-    flat, nterm = [], np.empty(len(words), dtype=np.int64)
-    for i, ts in enumerate(terms):
-        nterm[i] = len(ts)
-        flat.extend(tindex.setdefault(t, len(tindex)) for t in ts)
-    flat = np.asarray(flat, dtype=np.int64)
-    off = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(nterm, out=off[1:])
-    docid = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    k = nterm[wid]
-    if k.sum() == 0:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
-    if (k <= 1).all():  # common case: one term per word
-        keep = k == 1
-        cols = flat[off[wid[keep]]]
-        rows = docid[keep]
-    else:
-        rows = np.repeat(docid, k)
-        starts = np.repeat(off[wid], k)
-        within = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
-        cols = flat[starts + within]
-    m = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(tindex)))
-    m.sum_duplicates()
-    return m
+    word_terms = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(term_index))
+    )
+    doc_words = sp.csr_matrix(
+        (np.ones(len(wid), dtype=np.float32), wid, np.cumsum(lengths)), shape=(n, len(words))
+    )
+    counts = sp.csr_matrix(doc_words @ word_terms)  # duplicates are summed by the product
+    counts.sort_indices()
+    return counts
 
 
 def _l2(m):
@@ -347,6 +348,33 @@ def rank_related(
 ) -> list[list[Pick]]:
     """For each doc, up to `count` picks. Docs with eligible[i] False are never picked (but still get lists).
     With older_only, a doc's picks are only docs published before it."""
+    with paused_gc():
+        return _rank_related(docs, count, weights, older_only, eligible)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of short-lived objects are made.
+
+    Tokens, picks and records hold no reference cycles, yet each burst of allocations would
+    make the collector walk every object of the build (all articles and their HTML) again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _rank_related(
+    docs: Sequence[Doc],
+    count: int = 5,
+    weights: Weights = Weights(),
+    older_only: bool = False,
+    eligible: Sequence[bool] | None = None,
+) -> list[list[Pick]]:
     docs = list(docs)
     n = len(docs)
     if n == 0:
@@ -481,27 +509,62 @@ def rank_related(
     slug_rank[sorted(range(n), key=slugs.__getitem__)] = np.arange(n)
     rounded = np.round(score, 6)  # robust to last-bit float noise
     order = np.lexsort((slug_rank[safe], -ts[safe], -rounded), axis=1)[:, :count]
+    return _picks(
+        docs,
+        order,
+        rounded,
+        cand,
+        [
+            ("text match", text * np.float32(weights.text) > 0.05 if has_text else None),
+            ("shared tags", tagsim > 0 if tagsim is not None else None),
+            ("same section", same_sec),
+            ("same series", same_ser),
+            ("same author", same_aut),
+        ],
+    )
+
+
+def _picks(docs, order, score, cand, flags) -> list[list[Pick]]:
+    """Turn the top columns of each row into Pick records with their reasons.
+
+    Reason flags are gathered for the chosen columns only and combined into one bit code per
+    pick, so Python builds each distinct reason tuple once instead of testing every flag.
+    """
+    n, width = order.shape
+    if width == 0:
+        return [[] for _ in range(n)]
+    chosen_score = np.take_along_axis(score, order, 1)
+    chosen = np.take_along_axis(cand, order, 1)
+    code = np.zeros(order.shape, dtype=np.int64)
+    names = []
+    for bit, (name, flag) in enumerate(flags):
+        names.append(name)
+        if flag is not None:
+            code |= np.take_along_axis(flag, order, 1).astype(np.int64) << bit
+    keep = np.isfinite(chosen_score) & (chosen_score > 0)
+    tag_bit = 1 << names.index("shared tags")
+    taglists = None
+    reasons_of: dict[int, tuple[str, ...]] = {}
     results = []
-    taglists = [set(t.strip().lower() for t in d.tags if t and t.strip()) for d in docs]
-    for i in range(n):
+    for i, (row_keep, row_cand, row_score, row_code) in enumerate(
+        zip(keep.tolist(), chosen.tolist(), chosen_score.tolist(), code.tolist(), strict=True)
+    ):
         picks = []
-        for j in order[i]:
-            sc_ = rounded[i, j]
-            if not np.isfinite(sc_) or sc_ <= 0:
+        for ok, m, value, bits in zip(row_keep, row_cand, row_score, row_code, strict=True):
+            if not ok:
                 continue
-            m = int(cand[i, j])
-            reasons = []
-            if has_text and text[i, j] * weights.text > 0.05:
-                reasons.append("text match")
-            if tagsim is not None and tagsim[i, j] > 0:
-                shared = sorted(taglists[i] & taglists[m])
-                reasons.append("shared tags: " + ", ".join(shared))
-            if same_sec is not None and same_sec[i, j]:
-                reasons.append("same section")
-            if same_ser is not None and same_ser[i, j]:
-                reasons.append("same series")
-            if same_aut is not None and same_aut[i, j]:
-                reasons.append("same author")
-            picks.append(Pick(index=m, score=float(sc_), reasons=tuple(reasons)))
+            reasons = reasons_of.get(bits)
+            if reasons is None:
+                reasons = reasons_of[bits] = tuple(
+                    name for bit, name in enumerate(names) if bits >> bit & 1
+                )
+            if bits & tag_bit:
+                if taglists is None:
+                    taglists = [
+                        {t.strip().lower() for t in d.tags if t and t.strip()} for d in docs
+                    ]
+                shared = "shared tags: " + ", ".join(sorted(taglists[i] & taglists[m]))
+                reasons = tuple(shared if r == "shared tags" else r for r in reasons)
+            picks.append(Pick(m, value, reasons))
         results.append(picks)
     return results
