@@ -9,11 +9,19 @@ Method (all defaults are corpus-independent; nothing here looks at labels):
 2. Sublinear TF (1 + ln tf) x smoothed IDF, terms in only one document dropped (they can never
    match) and, for corpora of 20+ docs, terms in more than half the docs dropped; L2 norm, then each
    document keeps only its 128 heaviest terms (bounds the cost, measured neutral for quality).
-3. A 128-dim LSA sketch (randomised SVD, fixed seed) gives, per document, the top-50 candidates
-   (plus the metadata bonuses, so the same section/tags are preferred already here).  This is
-   the only all-pairs step and it is a dense float32 BLAS product done in row chunks.
+3. A 128-dim LSA sketch (randomised SVD, fixed seed) gives, per document, the top-50 candidates by
+   text_weight * LSA cosine + the metadata bonuses (so the same section/tags are preferred already
+   here).  Below IVF_MIN_DOCS documents every pair is scored (dense float32 BLAS, row chunks).
+   Above it the stage is an IVF index: spherical k-means (fixed seed, ~CLUSTER_SIZE docs per
+   cluster) on the symmetric embedding [sqrt(w_text) LSA | sqrt(w) one-hot section/series/author |
+   sqrt(w_tags) tags], whose inner product is the candidate score; the members of each cluster are
+   scored exactly against the members of PROBES clusters (their own plus the ones its members' 4
+   nearest centroids point to most often), one dense block per cluster, so the cost is ~linear in n.
+   Docs left with fewer than `count` positive candidates (older_only, ineligible docs) are
+   re-done against all docs.  The candidates' LSA cosines are kept for step 4.
 4. Candidates are re-scored exactly: text = cos(tf-idf) + 0.1 * cos(LSA).  The LSA part adds
-   topic-level evidence (a big gain on short news texts, a small one on long posts).
+   topic-level evidence (a big gain on short news texts, a small one on long posts).  The exact
+   products use fixed-width (padded) term rows: one gather + one einsum per chunk of docs.
 5. Second-order ("shared neighbours") similarity: each doc is described by its 25 nearest
    candidates weighted by text score; the cosine of two such profiles is added with weight 0.5.
    This neighbourhood smoothing fixes many single-word false matches.
@@ -22,6 +30,8 @@ Method (all defaults are corpus-independent; nothing here looks at labels):
    tag counts much more than one ubiquitous tag), same series (+0.5), same author (+0.05).
 7. Deterministic ordering: score desc, then timestamp desc (newer first), then slug asc.
    Picks with a non-positive score (nothing in common) are not returned.
+
+Memory is O(n x candidates); no n x n matrix (dense or sparse) is ever built.
 """
 
 from __future__ import annotations
@@ -124,15 +134,30 @@ class Pick(NamedTuple):
 # Tuned once on both benchmark corpora together, then frozen.
 FIELD_WEIGHTS = (3, 2, 1)  # title, summary, body
 MAX_TERMS = 128  # heaviest terms kept per document
-LSA_DIM = 128
+LSA_DIM = 96
 LSA_WEIGHT = 0.1
-CANDIDATES = 50
+CANDIDATES = 30
 NEIGHBOURS = 25  # for the shared-neighbour profile
 SECOND_ORDER = 0.5
 SELF_WEIGHT = 0.5
 MAX_DF = 0.5
 CHUNK = 1024
 MAX_ONEHOT = 256  # metadata one-hot columns folded into the candidate product
+IVF_MIN_DOCS = 2000  # below this the candidate stage is exact (all pairs, row chunks)
+CLUSTER_SIZE = 150  # mean IVF cluster size (k = n / CLUSTER_SIZE clusters)
+PROBES = 16  # clusters scored per cluster (its own + 15)
+VOTE_TOP = 4  # each doc votes for its VOTE_TOP nearest centroids when choosing probes
+KMEANS_SEED = 12345
+KMEANS_SAMPLE = 8192
+KMEANS_ITERS = 8
+RARE_SHARE = 0.0027  # a term in at most this share of the docs (and at least RARE_MIN_DF) is rare
+RARE_MIN_DF = 20
+RARE_CANDIDATES = 25  # extra candidates per doc from rare shared terms
+TOPIC_WEIGHT = 0.4  # x the share of clusterings that put two docs together
+TOPIC_KS = (5, 10, 20)  # clusters per clustering
+TOPIC_SEEDS = 4  # clusterings per k
+TOPIC_ITERS = 4
+TOPIC_SAMPLE = 4096  # docs the clusterings are trained on
 
 _STOP = frozenset(
     """
@@ -287,26 +312,52 @@ def _lsa(x, dim):
     return np.ascontiguousarray(z / nrm)
 
 
-def _pair_dots(a, b, cand, chunk=256):
-    """For every row i and each j in cand[i]: a[i] . b[j] (a, b CSR with same columns)."""
+def _padded(b: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """CSR rows -> (n x w) column ids and values, w = longest row; padding points at column
+    b.shape[1] (a dummy column that is always 0) with value 0."""
+    n = b.shape[0]
+    lens = np.diff(b.indptr)
+    w = int(lens.max()) if n else 0
+    cols = np.full((n, w), b.shape[1], dtype=np.int64)
+    vals = np.zeros((n, w), dtype=np.float32)
+    within = np.arange(b.nnz) - np.repeat(b.indptr[:-1], lens)
+    rows = np.repeat(np.arange(n), lens)
+    cols[rows, within] = b.indices
+    vals[rows, within] = b.data
+    return cols, vals
+
+
+def _pair_dots(
+    query: tuple[np.ndarray, np.ndarray],
+    cands: tuple[np.ndarray, np.ndarray],
+    width: int,
+    cand: np.ndarray,
+) -> np.ndarray:
+    """For every row i and each j in cand[i]: query[i] . cands[j], both given padded (see _padded)
+    over `width` columns.
+
+    A chunk of query rows is scattered into a small reused dense buffer, the candidates' padded
+    (column, value) rows are gathered, looked up in the buffer and summed with one einsum
+    (no per-pair Python, no CSR slicing)."""
     n, c = cand.shape
     out = np.zeros((n, c), dtype=np.float32)
-    if a.nnz == 0 or b.nnz == 0 or c == 0:
+    qcols, qvals = query
+    pcols, pvals = cands
+    if n == 0 or c == 0 or qcols.shape[1] == 0 or pcols.shape[1] == 0:
         return out
+    v = width + 1  # + the dummy padding column (always 0 in the buffer)
+    chunk = int(max(1, min(n, (1 << 17) // (c * pcols.shape[1]), (1 << 21) // v)))
+    buf = np.zeros(chunk * v, dtype=np.float32)
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
-        dense = a[s:e].toarray()
-        y = b[cand[s:e].ravel()]
-        lens = np.diff(y.indptr)
-        if y.nnz == 0:
-            continue
-        rows = np.repeat(np.repeat(np.arange(e - s), c), lens)
-        prod = y.data * dense[rows, y.indices]
-        starts = y.indptr[:-1]
-        nonempty = lens > 0
-        sums = np.zeros(len(lens), dtype=np.float32)
-        sums[nonempty] = np.add.reduceat(prod, starts[nonempty])
-        out[s:e] = sums.reshape(e - s, c)
+        pos = qcols[s:e] + (np.arange(e - s, dtype=np.int64) * v)[:, None]
+        buf[pos] = qvals[s:e]
+        buf[np.arange(e - s) * v + width] = 0.0  # padding entries wrote (zeros) to the dummy column
+        rows = cand[s:e]
+        look = pcols[rows]
+        look += (np.arange(e - s, dtype=np.int64) * v)[:, None, None]
+        out[s:e] = np.einsum("qck,qck->qc", buf[look], pvals[rows])
+        buf[pos] = 0.0
     return out
 
 
@@ -319,23 +370,325 @@ def _codes(values):
     return out, len(table)
 
 
-def _tag_matrix(docs):
-    """IDF-weighted, L2-normalised tag vectors (tags compared case-insensitively)."""
-    table, rows, cols = {}, [], []
+def _tag_matrix(docs: Sequence[Doc]) -> tuple[sp.csr_matrix | None, list[frozenset[str]]]:
+    """IDF-weighted, L2-normalised tag vectors (tags compared case-insensitively), and each doc's
+    set of normalised tags."""
+    table: dict[str, int] = {}
+    rows, cols, sets = [], [], []
     for i, d in enumerate(docs):
-        for t in set(t.strip().lower() for t in d.tags if t and t.strip()):
+        tags = frozenset(t.strip().lower() for t in d.tags if t and t.strip())
+        sets.append(tags)
+        for t in tags:
             rows.append(i)
             cols.append(table.setdefault(t, len(table)))
     n = len(docs)
     if not table:
-        return None, []
+        return None, sets
     m = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(table)))
+    m.sum_duplicates()
     df = np.bincount(m.indices, minlength=len(table))
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    names = [None] * len(table)
-    for t, j in table.items():
-        names[j] = t
-    return _l2(sp.csr_matrix(m @ sp.diags(idf))), names
+    return _l2(sp.csr_matrix(m @ sp.diags(idf))), sets
+
+
+# ----------------------------------------------------------------------------- candidate stage
+@dataclass
+class _CandidateScorer:
+    """Scores (rows x cols) blocks of the candidate score
+    text*LSA + section/series/author bonuses + tags*tag-cosine, with impossible pairs at -inf."""
+
+    lsa: np.ndarray | None  # n x d LSA rows (unit length)
+    text_weight: np.float32
+    left: np.ndarray | None  # n x d, weighted dense metadata features (query side)
+    right: np.ndarray | None  # n x d, unweighted dense metadata features (candidate side)
+    slow: list[tuple[np.ndarray, np.float32]]  # (codes, weight) fields compared directly
+    tags: sp.csr_matrix | None  # tag vectors too wide for the dense part (scored sparsely)
+    tag_weight: np.float32
+    blocked: np.ndarray  # bool, True = never pick
+    ts: np.ndarray
+    older_only: bool
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate score, LSA cosine) of every (row, col) pair."""
+        if self.lsa is not None:
+            lsa = self.lsa[rows] @ self.lsa[cols].T
+            sc = lsa * self.text_weight
+        else:
+            lsa = sc = np.zeros((len(rows), len(cols)), dtype=np.float32)
+        if self.left is not None:
+            sc += self.left[rows] @ self.right[cols].T
+        for codes, w in self.slow:
+            cr, cc = codes[rows, None], codes[None, cols]
+            np.add(sc, w, out=sc, where=(cr == cc) & (cr >= 0))
+        if self.tags is not None:
+            sc += (self.tags[rows] @ self.tags[cols].T).toarray() * self.tag_weight
+        sc[:, self.blocked[cols]] = -np.inf
+        if self.older_only:
+            np.copyto(sc, np.float32(-np.inf), where=self.ts[None, cols] >= self.ts[rows, None])
+        sc[rows[:, None] == cols[None, :]] = -np.inf
+        return sc, lsa
+
+
+def _top_cols(
+    sc: np.ndarray, lsa: np.ndarray, cols: np.ndarray, c: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top-c columns of each row of sc, best first (ties by position): doc ids (-1 where impossible),
+    their scores and their LSA cosines."""
+    m = sc.shape[1]
+    if m > c:
+        part = np.argpartition(sc, m - c, axis=1)[:, m - c :]
+        vals = np.take_along_axis(sc, part, 1)
+    else:
+        part = np.broadcast_to(np.arange(m), sc.shape)
+        vals = sc
+    order = np.lexsort((part, -vals), axis=1)
+    part = np.take_along_axis(part, order, 1)
+    vals = np.take_along_axis(vals, order, 1)
+    rows = sc.shape[0]
+    out_i = np.full((rows, c), -1, dtype=np.int64)
+    out_v = np.full((rows, c), -np.inf, dtype=np.float32)
+    out_l = np.zeros((rows, c), dtype=np.float32)
+    k = min(c, m)
+    ok = np.isfinite(vals[:, :k])
+    out_i[:, :k] = np.where(ok, cols[part[:, :k]], -1)
+    out_v[:, :k] = vals[:, :k]
+    out_l[:, :k] = np.where(ok, np.take_along_axis(lsa, part[:, :k], 1), 0.0)
+    return out_i, out_v, out_l
+
+
+def _kmeans(e: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical k-means (fixed seed, fixed iterations, trained on a fixed sample): centroids, labels."""
+    rng = np.random.default_rng(KMEANS_SEED)
+    n = len(e)
+    train = e if n <= KMEANS_SAMPLE else e[np.sort(rng.choice(n, KMEANS_SAMPLE, replace=False))]
+    cen = train[np.sort(rng.choice(len(train), k, replace=False))].copy()
+    for _ in range(KMEANS_ITERS):
+        lab = np.argmax(train @ cen.T, axis=1)
+        onehot = np.zeros((len(train), k), dtype=np.float32)
+        onehot[np.arange(len(train)), lab] = 1.0
+        new = onehot.T @ train
+        nrm = np.linalg.norm(new, axis=1)
+        ok = nrm > 0
+        new[ok] /= nrm[ok, None]
+        new[~ok] = cen[~ok]  # empty cluster keeps its old centroid
+        cen = new
+    return cen, np.argmax(e @ cen.T, axis=1)
+
+
+def _candidates(
+    scorer: _CandidateScorer, embed: np.ndarray | None, n: int, c: int, need: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-c candidates per doc (-1 = none).  Small corpora: exact, all pairs in row chunks.
+    Also returns the candidates' LSA cosines.  Large ones: IVF - spherical k-means on the (symmetric) candidate embedding; each cluster's
+    members are scored exactly against the members of the PROBES clusters its members lean to
+    most (one dense block per cluster).  Docs left with fewer than `need` positive candidates
+    (older_only / ineligible docs / bad luck) are re-done exactly against all docs."""
+    cand = np.full((n, c), -1, dtype=np.int64)
+    cval = np.full((n, c), -np.inf, dtype=np.float32)
+    clsa = np.zeros((n, c), dtype=np.float32)
+    everyone = np.arange(n)
+
+    def exact(rows: np.ndarray) -> None:
+        step = max(1, (1 << 22) // n)  # ~16 MB score block
+        for s in range(0, len(rows), step):
+            r = rows[s : s + step]
+            cand[r], cval[r], clsa[r] = _top_cols(*scorer.block(r, everyone), everyone, c)
+
+    if n < IVF_MIN_DOCS or embed is None:
+        exact(everyone)
+        return cand, clsa
+    k = max(2, round(n / CLUSTER_SIZE))
+    nrm = np.linalg.norm(embed, axis=1, keepdims=True)
+    nrm[nrm == 0] = 1.0
+    e = np.ascontiguousarray(embed / nrm, dtype=np.float32)
+    cen, lab = _kmeans(e, k)
+    order = np.argsort(lab, kind="stable")
+    bounds = np.searchsorted(lab[order], np.arange(k + 1))
+    members = [order[bounds[j] : bounds[j + 1]] for j in range(k)]
+    # probe lists: clusters most often among the members' VOTE_TOP nearest centroids
+    aff = e @ cen.T
+    votes = np.argpartition(-aff, VOTE_TOP - 1, axis=1)[:, :VOTE_TOP] if k > VOTE_TOP else None
+    cc = cen @ cen.T
+    probes = min(PROBES, k)
+    for j in range(k):
+        rows = members[j]
+        if len(rows) == 0:
+            continue
+        pref = cc[j].astype(np.float64) * 1e-3
+        if votes is not None:
+            pref += np.bincount(votes[rows].ravel(), minlength=k)
+        pref[j] = np.inf
+        probe = np.sort(np.argsort(-pref, kind="stable")[:probes])
+        cols = np.concatenate([members[q] for q in probe])
+        step = max(1, (1 << 22) // max(len(cols), 1))
+        for s in range(0, len(rows), step):
+            r = rows[s : s + step]
+            cand[r], cval[r], clsa[r] = _top_cols(*scorer.block(r, cols), cols, c)
+    short = np.flatnonzero((cval > 0).sum(axis=1) < need)
+    if len(short):
+        exact(short)
+    return cand, clsa
+
+
+def _rare_candidates(x, k, bonus_codes, bonus_weight, blocked, ts, older_only):
+    """Top-k docs per doc by the part of the tf-idf dot product carried by rare terms.
+
+    A term in few documents says the most about them, yet a low-rank sketch cannot hold it;
+    these matches come from an inverted index instead (cost bounded by df_max * nnz)."""
+    n = x.shape[0]
+    out = np.full((n, k), -1, dtype=np.int64)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    dmax = max(RARE_MIN_DF, int(RARE_SHARE * n))
+    cols = np.flatnonzero((df >= 2) & (df <= dmax))
+    if len(cols) == 0 or k == 0:
+        return out
+    xr = sp.csr_matrix(x[:, cols])
+    xrt = sp.csr_matrix(xr.T)
+    step = 2048
+    for s in range(0, n, step):
+        e = min(n, s + step)
+        m = sp.csr_matrix(xr[s:e] @ xrt)
+        if m.nnz == 0:
+            continue
+        lens = np.diff(m.indptr)
+        rows = np.repeat(np.arange(e - s), lens)
+        cc = m.indices.astype(np.int64)
+        val = m.data.astype(np.float32)
+        gr = rows + s
+        if bonus_codes is not None:
+            same = (bonus_codes[gr] == bonus_codes[cc]) & (bonus_codes[gr] >= 0)
+            val = val + np.float32(bonus_weight) * same
+        bad = (cc == gr) | blocked[cc]
+        if older_only:
+            bad |= ts[cc] >= ts[gr]
+        keep = ~bad & (m.data > 0)
+        rows, cc, val = rows[keep], cc[keep], val[keep]
+        order = np.lexsort((cc, -val, rows))
+        rows, cc = rows[order], cc[order]
+        start = np.searchsorted(rows, np.arange(e - s))
+        rank = np.arange(len(rows)) - start[rows]
+        top = rank < k
+        out[s + rows[top], rank[top]] = cc[top]
+    return out
+
+
+def _merge_candidates(cand, lsa, extra, z):
+    """Union of the candidate lists (-1 = none) without duplicates, with every pick's LSA cosine."""
+    n = cand.shape[0]
+    extra_lsa = np.zeros(extra.shape, dtype=np.float32)
+    if z is not None:
+        rows = np.flatnonzero((extra >= 0).any(axis=1))
+        for s in range(0, len(rows), 1024):
+            r = rows[s : s + 1024]
+            e = extra[r]
+            extra_lsa[r] = np.einsum("ij,icj->ic", z[r], z[np.maximum(e, 0)], optimize=False)
+    u = np.concatenate([cand, extra], axis=1)
+    v = np.concatenate([lsa, extra_lsa], axis=1)
+    big = np.iinfo(np.int64).max
+    key = np.where(u >= 0, u, big)
+    order = np.argsort(key, axis=1, kind="stable")
+    u = np.take_along_axis(key, order, 1)
+    v = np.take_along_axis(v, order, 1)
+    dup = np.zeros(u.shape, dtype=bool)
+    dup[:, 1:] = u[:, 1:] == u[:, :-1]
+    gone = dup | (u == big)
+    order = np.argsort(gone, axis=1, kind="stable")
+    u = np.where(np.take_along_axis(gone, order, 1), -1, np.take_along_axis(u, order, 1))
+    v = np.take_along_axis(v, order, 1)
+    width = int((u >= 0).sum(axis=1).max()) if n else 0
+    width = max(width, cand.shape[1])
+    return np.ascontiguousarray(u[:, :width]), np.ascontiguousarray(v[:, :width])
+
+
+def _topic_labels(x: sp.csr_matrix) -> np.ndarray:
+    """Cluster ids (clusterings x n, -1 for docs without terms) from spherical k-means on the
+    tf-idf rows, for each k in TOPIC_KS and TOPIC_SEEDS seeds.
+
+    Two stories that most clusterings put together share a topic beyond any single word. All
+    clusterings train at once on a fixed sample: one sparse product per step assigns every
+    sample doc in every clustering, and one more recomputes every centroid.
+    """
+    n = x.shape[0]
+    has = np.flatnonzero(np.diff(x.indptr) > 0)
+    rng = np.random.default_rng(KMEANS_SEED)
+    sample = (
+        has if len(has) <= TOPIC_SAMPLE else np.sort(rng.choice(has, TOPIC_SAMPLE, replace=False))
+    )
+    m = len(sample)
+    specs = [
+        (min(k, m // 2), seed)
+        for k in TOPIC_KS
+        for seed in range(TOPIC_SEEDS)
+        if min(k, m // 2) >= 2
+    ]
+    if not specs:
+        return np.zeros((0, n), dtype=np.int64)
+    xs = sp.csr_matrix(x[sample])
+    xs_t = sp.csr_matrix(xs.T)
+    bounds = np.concatenate([[0], np.cumsum([k for k, _ in specs])])
+    first = [np.sort(np.random.default_rng(seed).choice(m, k, replace=False)) for k, seed in specs]
+    centroids = xs[np.concatenate(first)].toarray()
+    runs = len(specs)
+
+    def assign(rows: sp.csr_matrix) -> np.ndarray:
+        affinity = np.asarray(rows @ centroids.T)
+        return np.stack(
+            [np.argmax(affinity[:, bounds[r] : bounds[r + 1]], axis=1) for r in range(runs)]
+        )
+
+    for _ in range(TOPIC_ITERS):
+        members = np.zeros((m, bounds[-1]), dtype=np.float32)
+        members[np.tile(np.arange(m), runs), (assign(xs) + bounds[:-1, None]).ravel()] = 1.0
+        moved = np.ascontiguousarray((xs_t @ members).T, dtype=np.float32)
+        norms = np.linalg.norm(moved, axis=1)
+        ok = norms > 0
+        moved[ok] /= norms[ok, None]
+        moved[~ok] = centroids[~ok]  # an empty cluster keeps its centroid
+        centroids = moved
+    labels = np.full((runs, n), -1, dtype=np.int64)
+    labels[:, has] = assign(x[has])
+    return labels
+
+
+def _picks(
+    order: np.ndarray,
+    cand: np.ndarray,
+    score: np.ndarray,
+    flags: dict[str, np.ndarray | None],
+    taglists: list[frozenset[str]],
+) -> list[list[Pick]]:
+    """Pick lists from the chosen candidate columns (order) with positive score; reasons in the
+    order of `flags` (one shared tuple per distinct reason pattern, tag names filled in per pick)."""
+    n, npk = order.shape
+    pick_idx = np.take_along_axis(cand, order, 1).tolist()
+    pick_sc = np.take_along_axis(score, order, 1)
+    keep = (np.isfinite(pick_sc) & (pick_sc > 0)).tolist()
+    pick_sc = pick_sc.tolist()
+    names = list(flags)
+    on = np.zeros((n, npk), dtype=np.int64)  # bit pattern of the reasons that apply
+    for bit, name in enumerate(names):
+        if flags[name] is not None:
+            on |= np.take_along_axis(flags[name], order, 1).astype(np.int64) << bit
+    on = on.tolist()
+    tag_bit = 1 << names.index("shared tags")
+    patterns = {
+        p: tuple(name for bit, name in enumerate(names) if p >> bit & 1)
+        for p in range(1 << len(names))
+    }
+    results: list[list[Pick]] = []
+    for i in range(n):
+        picks = []
+        for j in range(npk):
+            if not keep[i][j]:
+                continue
+            m = pick_idx[i][j]
+            reasons = patterns[on[i][j]]
+            if on[i][j] & tag_bit:
+                shared = "shared tags: " + ", ".join(sorted(taglists[i] & taglists[m]))
+                reasons = tuple(shared if r == "shared tags" else r for r in reasons)
+            picks.append(Pick(index=m, score=pick_sc[i][j], reasons=reasons))
+        results.append(picks)
+    return results
 
 
 # ----------------------------------------------------------------------------- main entry
@@ -395,22 +748,18 @@ def _rank_related(
     sec, nsec = _codes([d.section for d in docs])
     aut, naut = _codes([d.author for d in docs])
     ser, nser = _codes([d.series for d in docs])
-    tagm, tagnames = _tag_matrix(docs) if weights.tags else (None, [])
+    tagm, taglists = _tag_matrix(docs) if weights.tags else (None, [])
     use_sec = weights.section != 0 and nsec > 0 and (sec >= 0).sum() > 1
     use_aut = weights.author != 0 and naut > 0 and (aut >= 0).sum() > 1
     use_ser = weights.series != 0 and nser > 0 and (ser >= 0).sum() > 1
-    tagmt = sp.csr_matrix(tagm.T) if tagm is not None else None
 
-    c = min(CANDIDATES, n - 1)
-    cand = np.empty((n, c), dtype=np.int64)
-    blocked_cols = np.flatnonzero(~elig)
-    # Candidate stage: ONE dense product of [w*LSA | w*onehot(section) | ...] with [LSA | onehot | ...],
-    # so every bonus is added by BLAS instead of separate N x N passes.  Fields with too many
-    # distinct values (> MAX_ONEHOT) fall back to a per-chunk comparison.
-    left, right, slow = [], [], []
+    # Candidate score = [w*LSA | w*onehot(section) | ...] . [LSA | onehot | ...]: every bonus is
+    # added by BLAS.  Fields with too many distinct values (> MAX_ONEHOT) are compared directly.
+    # The IVF clustering uses the symmetric embedding [sqrt|w|*LSA | sqrt|w|*onehot | ...] whose
+    # inner product is the candidate score (for non-negative weights).
+    left, right, embed, slow = [], [], [], []
     if z is not None:
-        left.append(z * np.float32(weights.text))
-        right.append(z)
+        embed.append(z * np.float32(np.sqrt(abs(weights.text))))
     budget = MAX_ONEHOT
     for use, codes, ncodes, w in (
         (use_sec, sec, nsec, weights.section),
@@ -426,73 +775,86 @@ def _rank_related(
             oh[np.flatnonzero(has), codes[has]] = 1.0
             left.append(oh * np.float32(w))
             right.append(oh)
+            embed.append(oh * np.float32(np.sqrt(abs(w))))
         else:
             slow.append((codes, np.float32(w)))
-    slow_tags = False
+    sparse_tags = None
     if tagm is not None:
         if tagm.shape[1] <= budget:
             td = tagm.toarray()
             left.append(td * np.float32(weights.tags))
             right.append(td)
+            embed.append(td * np.float32(np.sqrt(abs(weights.tags))))
         else:
-            slow_tags = True
-    if left:
-        lmat = np.ascontiguousarray(np.hstack(left), dtype=np.float32)
-        rmat_t = np.ascontiguousarray(np.hstack(right).T, dtype=np.float32)
-    for s in range(0, n, CHUNK):
-        e = min(n, s + CHUNK)
-        sc = lmat[s:e] @ rmat_t if left else np.zeros((e - s, n), dtype=np.float32)
-        for codes, w in slow:
-            np.add(
-                sc, w, out=sc, where=(codes[s:e, None] == codes[None, :]) & (codes[s:e, None] >= 0)
-            )
-        if slow_tags:
-            tg = (tagm[s:e] @ tagmt).toarray()
-            tg *= np.float32(weights.tags)
-            sc += tg
-        if len(blocked_cols):
-            sc[:, blocked_cols] = -np.inf
-        if older_only:
-            np.copyto(sc, np.float32(-np.inf), where=ts[None, :] >= ts[s:e, None])
-        sc[np.arange(e - s), np.arange(s, e)] = -np.inf
-        part = np.argpartition(sc, n - c, axis=1)[:, n - c :]
-        vals = np.take_along_axis(sc, part, 1)
-        order = np.argsort(-vals, axis=1, kind="stable")
-        cand[s:e] = np.take_along_axis(part, order, 1)
-        # impossible candidates (blocked / self / newer) are marked -1
-        bad = ~np.isfinite(np.take_along_axis(vals, order, 1))
-        cand[s:e][bad] = -1
+            sparse_tags = tagm
+    scorer = _CandidateScorer(
+        lsa=z,
+        text_weight=np.float32(weights.text),
+        left=np.ascontiguousarray(np.hstack(left), dtype=np.float32) if left else None,
+        right=np.ascontiguousarray(np.hstack(right), dtype=np.float32) if right else None,
+        slow=slow,
+        tags=sparse_tags,
+        tag_weight=np.float32(weights.tags),
+        blocked=~elig,
+        ts=ts,
+        older_only=older_only,
+    )
+    c = min(CANDIDATES, n - 1)
+    cand, lsa = _candidates(scorer, np.hstack(embed) if embed else None, n, c, min(count, c))
+    if has_text and RARE_CANDIDATES:
+        rare = _rare_candidates(
+            x,
+            min(RARE_CANDIDATES, n - 1),
+            sec if use_sec else None,
+            weights.section,
+            ~elig,
+            ts,
+            older_only,
+        )
+        if (rare >= 0).any():
+            cand, lsa = _merge_candidates(cand, lsa, rare, z)
+            c = cand.shape[1]
     valid = cand >= 0
     safe = np.where(valid, cand, 0)
 
     # exact text re-scoring + LSA + shared-neighbour profiles
     text = np.zeros((n, c), dtype=np.float32)
     if has_text:
-        text = _pair_dots(x, x, safe)
+        xp = _padded(x)
+        text = _pair_dots(xp, xp, x.shape[1], safe)
         if z is not None:
-            text += np.float32(LSA_WEIGHT) * np.einsum(
-                "ij,icj->ic", z, z[safe], optimize=False
-            ).astype(np.float32)
+            text += np.float32(LSA_WEIGHT) * lsa
         text[~valid] = 0.0
         k = min(NEIGHBOURS, c)
         kv = np.where(valid, np.maximum(text, 0), 0).astype(np.float32)
         top = np.argsort(-kv, axis=1, kind="stable")[:, :k]
-        ki = np.take_along_axis(safe, top, 1)
+        ki = np.where(
+            np.take_along_axis(valid, top, 1), np.take_along_axis(safe, top, 1), n
+        )  # n = padding
         kw = np.take_along_axis(kv, top, 1)
-        prof = sp.csr_matrix((kw.ravel(), ki.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n))
-        prof.sum_duplicates()
-        prof = prof + sp.diags(np.full(n, SELF_WEIGHT, dtype=np.float32))
-        prof.eliminate_zeros()
-        prof = _l2(sp.csr_matrix(prof, dtype=np.float32))
-        second = _pair_dots(prof, prof, safe)
+        # profile = (self: SELF_WEIGHT, k nearest: their text score), L2-normalised, padded form
+        pcols = np.concatenate([np.arange(n, dtype=np.int64)[:, None], ki], axis=1)
+        pvals = np.concatenate([np.full((n, 1), SELF_WEIGHT, dtype=np.float32), kw], axis=1)
+        pnorm = np.sqrt((pvals * pvals).sum(axis=1, keepdims=True))
+        pvals /= pnorm  # > 0: the self entry is always there
+        prof = (pcols, pvals)
+        second = _pair_dots(prof, prof, n, safe)
         text = text + np.float32(SECOND_ORDER) * second
+        if TOPIC_WEIGHT:
+            labels = _topic_labels(x)
+            if len(labels):
+                co = np.zeros(cand.shape, dtype=np.float32)
+                for lab in labels:
+                    co += (lab[safe] == lab[:, None]) & (lab[:, None] >= 0)
+                text += np.float32(TOPIC_WEIGHT / len(labels)) * co
         text[~valid] = 0.0
     score = np.float32(weights.text) * text
 
     same_sec = (sec[:, None] == sec[safe]) & (sec[:, None] >= 0) & valid if use_sec else None
     same_ser = (ser[:, None] == ser[safe]) & (ser[:, None] >= 0) & valid if use_ser else None
     same_aut = (aut[:, None] == aut[safe]) & (aut[:, None] >= 0) & valid if use_aut else None
-    tagsim = _pair_dots(tagm, tagm, safe) if tagm is not None else None
+    tagp = _padded(tagm) if tagm is not None else None
+    tagsim = _pair_dots(tagp, tagp, tagm.shape[1], safe) if tagm is not None else None
     if same_sec is not None:
         score = score + np.float32(weights.section) * same_sec
     if same_ser is not None:
@@ -510,61 +872,15 @@ def _rank_related(
     rounded = np.round(score, 6)  # robust to last-bit float noise
     order = np.lexsort((slug_rank[safe], -ts[safe], -rounded), axis=1)[:, :count]
     return _picks(
-        docs,
         order,
-        rounded,
         cand,
-        [
-            ("text match", text * np.float32(weights.text) > 0.05 if has_text else None),
-            ("shared tags", tagsim > 0 if tagsim is not None else None),
-            ("same section", same_sec),
-            ("same series", same_ser),
-            ("same author", same_aut),
-        ],
+        rounded,
+        {
+            "text match": text * weights.text > 0.05 if has_text else None,
+            "shared tags": tagsim > 0 if tagsim is not None else None,
+            "same section": same_sec,
+            "same series": same_ser,
+            "same author": same_aut,
+        },
+        taglists,
     )
-
-
-def _picks(docs, order, score, cand, flags) -> list[list[Pick]]:
-    """Turn the top columns of each row into Pick records with their reasons.
-
-    Reason flags are gathered for the chosen columns only and combined into one bit code per
-    pick, so Python builds each distinct reason tuple once instead of testing every flag.
-    """
-    n, width = order.shape
-    if width == 0:
-        return [[] for _ in range(n)]
-    chosen_score = np.take_along_axis(score, order, 1)
-    chosen = np.take_along_axis(cand, order, 1)
-    code = np.zeros(order.shape, dtype=np.int64)
-    names = []
-    for bit, (name, flag) in enumerate(flags):
-        names.append(name)
-        if flag is not None:
-            code |= np.take_along_axis(flag, order, 1).astype(np.int64) << bit
-    keep = np.isfinite(chosen_score) & (chosen_score > 0)
-    tag_bit = 1 << names.index("shared tags")
-    taglists = None
-    reasons_of: dict[int, tuple[str, ...]] = {}
-    results = []
-    for i, (row_keep, row_cand, row_score, row_code) in enumerate(
-        zip(keep.tolist(), chosen.tolist(), chosen_score.tolist(), code.tolist(), strict=True)
-    ):
-        picks = []
-        for ok, m, value, bits in zip(row_keep, row_cand, row_score, row_code, strict=True):
-            if not ok:
-                continue
-            reasons = reasons_of.get(bits)
-            if reasons is None:
-                reasons = reasons_of[bits] = tuple(
-                    name for bit, name in enumerate(names) if bits >> bit & 1
-                )
-            if bits & tag_bit:
-                if taglists is None:
-                    taglists = [
-                        {t.strip().lower() for t in d.tags if t and t.strip()} for d in docs
-                    ]
-                shared = "shared tags: " + ", ".join(sorted(taglists[i] & taglists[m]))
-                reasons = tuple(shared if r == "shared tags" else r for r in reasons)
-            picks.append(Pick(m, value, reasons))
-        results.append(picks)
-    return results
