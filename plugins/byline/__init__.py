@@ -204,15 +204,15 @@ def _fill_related(generator) -> None:
         )
     docs = [
         Doc(
-            slug=article.slug,
-            title=str(article.title),
-            summary=article.standfirst,
-            body=getattr(article, "body_text", None) or body_text(article._content),
-            section=article.category.name if getattr(article, "category", None) else "",
-            tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
-            author=article.author.name if getattr(article, "author", None) else "",
-            series=str(article.metadata.get("series", "")),
-            timestamp=article.date.timestamp(),
+            article.slug,
+            str(article.title),
+            article.standfirst,
+            getattr(article, "body_text", None) or body_text(article._content),
+            article.category.name if getattr(article, "category", None) else "",
+            tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+            article.author.name if getattr(article, "author", None) else "",
+            str(article.metadata.get("series", "")),
+            article.date.timestamp(),
         )
         for article in articles
     ]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .relatedness import Doc, Weights, rank_related
+from .relatedness import Doc, Pick, Weights, rank_related
 
 EDITOR_REASON = "editor's pick"
 
@@ -59,7 +59,7 @@ def related_lists(
     count: int,
     weights: Weights | None = None,
     older_only: bool = False,
-) -> tuple[list[list[RelatedEntry]], list[tuple[int, str]]]:
+) -> tuple[list[list[RelatedEntry | Pick]], list[tuple[int, str]]]:
     """Every doc's related list, and (doc index, problem) pairs for the editor.
 
     Manual picks come first, in the editor's order; automatic picks fill up to ``count``.
@@ -89,8 +89,11 @@ def related_lists(
     automatic = rank_related(
         docs, count=count + longest, weights=weights or Weights(), older_only=older_only
     )
-    lists: list[list[RelatedEntry]] = []
+    lists: list[list[RelatedEntry | Pick]] = []
     for i, picks in enumerate(chosen_manual):
+        if not picks:  # the common case: the ranker's picks (same fields) as they are
+            lists.append(automatic[i][:count])
+            continue
         entries = [RelatedEntry(p, None, (EDITOR_REASON,)) for p in picks]
         taken = set(picks)
         for pick in automatic[i]:

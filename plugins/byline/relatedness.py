@@ -92,8 +92,9 @@ except Exception:  # pragma: no cover - exercised only without PyStemmer
         return [_stem_one(w) for w in words]
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):
+    """One article as the ranker sees it (a named tuple: cheap to make thousands of)."""
+
     slug: str
     title: str
     summary: str
@@ -135,6 +136,7 @@ class Pick(NamedTuple):
 FIELD_WEIGHTS = (3, 2, 1)  # title, summary, body
 MAX_TERMS = 128  # heaviest terms kept per document
 LSA_DIM = 96
+LSA_POWER = 1  # power iterations of the randomised SVD
 LSA_WEIGHT = 0.1
 CANDIDATES = 30
 NEIGHBOURS = 25  # for the shared-neighbour profile
@@ -145,7 +147,7 @@ CHUNK = 1024
 MAX_ONEHOT = 256  # metadata one-hot columns folded into the candidate product
 IVF_MIN_DOCS = 2000  # below this the candidate stage is exact (all pairs, row chunks)
 CLUSTER_SIZE = 150  # mean IVF cluster size (k = n / CLUSTER_SIZE clusters)
-PROBES = 16  # clusters scored per cluster (its own + 15)
+PROBES = 10  # clusters scored per cluster (its own + 9)
 VOTE_TOP = 4  # each doc votes for its VOTE_TOP nearest centroids when choosing probes
 KMEANS_SEED = 12345
 KMEANS_SAMPLE = 8192
@@ -155,7 +157,7 @@ RARE_MIN_DF = 20
 RARE_CANDIDATES = 25  # extra candidates per doc from rare shared terms
 TOPIC_WEIGHT = 0.4  # x the share of clusterings that put two docs together
 TOPIC_KS = (5, 10, 20)  # clusters per clustering
-TOPIC_SEEDS = 4  # clusterings per k
+TOPIC_SEEDS = 3  # clusterings per k
 TOPIC_ITERS = 4
 TOPIC_SAMPLE = 4096  # docs the clusterings are trained on
 
@@ -214,19 +216,24 @@ def _count_matrix(docs):
     worked out once per distinct word, and a sparse product with the word -> term matrix
     sums every document's counts per term in C.
     """
-    wt, ws, wb = FIELD_WEIGHTS
     n = len(docs)
     word_ids = defaultdict(itertools.count().__next__)
-    lengths = np.zeros(n + 1, dtype=np.int64)
+    lengths = np.zeros((n, 3), dtype=np.int64)  # tokens in title, summary, body
 
     def token_lists():
         for i, d in enumerate(docs):
-            tokens = " ".join([d.title] * wt + [d.summary] * ws + [d.body] * wb).split()
-            lengths[i + 1] = len(tokens)
-            yield tokens
+            title, summary, body = d.title.split(), d.summary.split(), d.body.split()
+            lengths[i] = len(title), len(summary), len(body)
+            yield title
+            yield summary
+            yield body
 
     wid = np.fromiter(
         map(word_ids.__getitem__, itertools.chain.from_iterable(token_lists())), dtype=np.int32
+    )
+    # each token counts as often as its field's weight: no repeated look-ups
+    field_weight = np.repeat(
+        np.tile(np.asarray(FIELD_WEIGHTS, dtype=np.float32), n), lengths.ravel()
     )
     words = list(word_ids)  # in id order
     term_index: dict[str, int] = {}
@@ -240,12 +247,9 @@ def _count_matrix(docs):
     word_terms = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(term_index))
     )
-    doc_words = sp.csr_matrix(
-        (np.ones(len(wid), dtype=np.float32), wid, np.cumsum(lengths)), shape=(n, len(words))
-    )
-    counts = sp.csr_matrix(doc_words @ word_terms)  # duplicates are summed by the product
-    counts.sort_indices()
-    return counts
+    indptr = np.concatenate([[0], np.cumsum(lengths.sum(axis=1))])
+    doc_words = sp.csr_matrix((field_weight, wid, indptr), shape=(n, len(words)))
+    return sp.csr_matrix(doc_words @ word_terms)  # duplicates are summed by the product
 
 
 def _l2(m):
@@ -266,15 +270,20 @@ def _tfidf(counts):
     x.data = (1.0 + np.log(x.data)).astype(np.float32)
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     x = sp.csr_matrix(x @ sp.diags(idf))
-    long_rows = np.flatnonzero(np.diff(x.indptr) > MAX_TERMS)
+    lengths = np.diff(x.indptr)
+    long_rows = np.flatnonzero(lengths > MAX_TERMS)
+    for start in range(0, len(long_rows), 512):
+        # rows padded to a block; the selection is deterministic for the same input
+        rows = long_rows[start : start + 512]
+        width = int(lengths[rows].max())
+        spot = x.indptr[rows][:, None] + np.arange(width)
+        real = np.arange(width) < lengths[rows][:, None]
+        spot = np.where(real, spot, 0)
+        weight = np.where(real, -x.data[spot], np.inf)
+        order = np.argpartition(weight, MAX_TERMS - 1, axis=1)[:, MAX_TERMS:]
+        dropped = np.take_along_axis(spot, order, 1)[np.take_along_axis(real, order, 1)]
+        x.data[dropped] = 0.0
     if len(long_rows):
-        data, ptr = x.data, x.indptr
-        for r in long_rows:
-            a, b = ptr[r], ptr[r + 1]
-            seg = data[a:b]
-            # exact, deterministic cut: stable sort by weight desc, then column
-            order = np.lexsort((x.indices[a:b], -seg))
-            seg[order[MAX_TERMS:]] = 0.0
         x.eliminate_zeros()
     return _l2(x)
 
@@ -298,8 +307,8 @@ def _lsa(x, dim):
     p = min(d + 16, min(n, v))
     xt = sp.csr_matrix(x.T)
     y = x @ rng.standard_normal((v, p)).astype(np.float32)
-    y = _orth(y)
-    y = x @ (xt @ y)
+    for _ in range(LSA_POWER):
+        y = x @ (xt @ _orth(y))
     q = _orth(y)
     b = np.asarray(xt @ q)  # v x p
     # eigen-decomposition of the small p x p Gram matrix instead of an SVD of the wide matrix
@@ -675,18 +684,27 @@ def _picks(
         p: tuple(name for bit, name in enumerate(names) if p >> bit & 1)
         for p in range(1 << len(names))
     }
+    with_tags: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
+
+    def tagged(bits: int, shared: frozenset[str]) -> tuple[str, ...]:
+        """The reasons with the shared tags named; one tuple per distinct combination."""
+        key = (bits, shared)
+        if key not in with_tags:
+            named = "shared tags: " + ", ".join(sorted(shared))
+            with_tags[key] = tuple(named if r == "shared tags" else r for r in patterns[bits])
+        return with_tags[key]
+
     results: list[list[Pick]] = []
-    for i in range(n):
+    for i, row_keep, row_idx, row_score, row_on in zip(
+        range(n), keep, pick_idx, pick_sc, on, strict=True
+    ):
         picks = []
-        for j in range(npk):
-            if not keep[i][j]:
-                continue
-            m = pick_idx[i][j]
-            reasons = patterns[on[i][j]]
-            if on[i][j] & tag_bit:
-                shared = "shared tags: " + ", ".join(sorted(taglists[i] & taglists[m]))
-                reasons = tuple(shared if r == "shared tags" else r for r in reasons)
-            picks.append(Pick(index=m, score=pick_sc[i][j], reasons=reasons))
+        for ok, m, value, bits in zip(row_keep, row_idx, row_score, row_on, strict=True):
+            if ok:
+                reasons = (
+                    tagged(bits, taglists[i] & taglists[m]) if bits & tag_bit else patterns[bits]
+                )
+                picks.append(Pick(m, value, reasons))
         results.append(picks)
     return results
 
