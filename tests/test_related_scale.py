@@ -62,9 +62,8 @@ def test_the_index_finds_what_scoring_every_pair_finds(big_site, monkeypatch):
     indexed = rank_related(docs, count=5)
     monkeypatch.setattr(relatedness, "IVF_MIN_DOCS", len(docs) + 1)  # score every pair
     exact = rank_related(docs, count=5)
-    same = sum(
-        len({p.index for p in a} & {p.index for p in b}) for a, b in zip(indexed, exact, strict=True)
-    )
+    pairs = zip(indexed, exact, strict=True)
+    same = sum(len({p.index for p in a} & {p.index for p in b}) for a, b in pairs)
     assert same / (5 * len(docs)) > 0.9
 
 
