@@ -124,7 +124,7 @@ def main() -> None:
     for corpus in args.corpus:
         count, precision, seconds = precision_at_5(corpus)
         print(
-            f"{corpus:<8} {count:>8} {precision:>7.3f} {seconds:>12.1f}  {BASELINES[corpus]}",
+            f"{corpus:<8} {count:>8} {precision:>7.4f} {seconds:>12.1f}  {BASELINES[corpus]}",
             flush=True,
         )
 

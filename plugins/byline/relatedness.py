@@ -17,7 +17,7 @@ below were tuned on 20 Newsgroups and Reuters R8 together, then frozen):
       product is the candidate score; each cluster is scored against PROBES clusters in one
       dense block.  Top 30 per doc.  Docs left short (older_only, ineligible docs) are redone
       against all docs.
-   b. up to 25 docs sharing RARE terms (in at most max(20, 0.27% of the docs)), ranked by the
+   b. up to 25 docs sharing RARE terms (in at most max(20, 0.5% of the docs)), ranked by the
       part of the tf-idf dot product those terms carry (+ the section bonus), from an inverted
       index whose cost is bounded by df_max x nnz.  A low-rank sketch cannot hold a rare term,
       and close neighbours share exactly those.
@@ -153,7 +153,7 @@ VOTE_TOP = 4  # each doc votes for its VOTE_TOP nearest centroids when choosing 
 KMEANS_SEED = 12345
 KMEANS_SAMPLE = 8192
 KMEANS_ITERS = 8
-RARE_SHARE = 0.0027  # a term in at most this share of the docs (and at least RARE_MIN_DF) is rare
+RARE_SHARE = 0.005  # a term in at most this share of the docs (and at least RARE_MIN_DF) is rare
 RARE_MIN_DF = 20
 RARE_CANDIDATES = 25  # extra candidates per doc from rare shared terms
 TOPIC_WEIGHT = 0.4  # x the share of clusterings that put two docs together
@@ -540,6 +540,38 @@ def _candidates(
     return cand, clsa
 
 
+def _top_per_row(
+    indptr: np.ndarray, cols: np.ndarray, vals: np.ndarray, k: int, rows: int
+) -> np.ndarray:
+    """The k best columns of each CSR row (value desc, then column), rows x k, -1 = none.
+
+    Rows are padded in blocks of similar length and cut with argpartition: linear in the
+    entries, where sorting them all would not be. Entries at -inf never count."""
+    out = np.full((rows, k), -1, dtype=np.int64)
+    lengths = np.diff(indptr)
+    by_length = np.argsort(lengths, kind="stable")
+    for start in range(0, rows, 1024):
+        block = by_length[start : start + 1024]
+        width = int(lengths[block].max())
+        if width == 0:
+            continue
+        spot = indptr[block][:, None] + np.arange(width)
+        real = np.arange(width) < lengths[block][:, None]
+        spot = np.where(real, spot, 0)
+        value = np.where(real, -vals[spot], np.inf)
+        column = np.where(real, cols[spot], np.iinfo(np.int64).max)
+        if width > k:
+            best = np.argpartition(value, k - 1, axis=1)[:, :k]
+            value = np.take_along_axis(value, best, 1)
+            column = np.take_along_axis(column, best, 1)
+        order = np.lexsort((column, value), axis=1)
+        value = np.take_along_axis(value, order, 1)
+        column = np.take_along_axis(column, order, 1)
+        width = min(k, width)
+        out[block, :width] = np.where(np.isfinite(value[:, :width]), column[:, :width], -1)
+    return out
+
+
 def _rare_candidates(
     x: sp.csr_matrix,
     k: int,
@@ -556,37 +588,28 @@ def _rare_candidates(
     n = x.shape[0]
     out = np.full((n, k), -1, dtype=np.int64)
     df = np.bincount(x.indices, minlength=x.shape[1])
-    dmax = max(RARE_MIN_DF, int(RARE_SHARE * n))
-    cols = np.flatnonzero((df >= 2) & (df <= dmax))
-    if len(cols) == 0 or k == 0:
+    most = max(RARE_MIN_DF, int(RARE_SHARE * n))
+    rare = np.flatnonzero((df >= 2) & (df <= most))
+    if len(rare) == 0 or k == 0:
         return out
-    xr = sp.csr_matrix(x[:, cols])
-    xrt = sp.csr_matrix(xr.T)
-    step = 2048
-    for s in range(0, n, step):
-        e = min(n, s + step)
-        m = sp.csr_matrix(xr[s:e] @ xrt)
-        if m.nnz == 0:
+    xr = sp.csr_matrix(x[:, rare])
+    xr_t = sp.csr_matrix(xr.T)
+    for s in range(0, n, 2048):
+        e = min(n, s + 2048)
+        shared = sp.csr_matrix(xr[s:e] @ xr_t)
+        if shared.nnz == 0:
             continue
-        lens = np.diff(m.indptr)
-        rows = np.repeat(np.arange(e - s), lens)
-        cc = m.indices.astype(np.int64)
-        val = m.data.astype(np.float32)
-        gr = rows + s
+        row = np.repeat(np.arange(s, e), np.diff(shared.indptr))
+        col = shared.indices.astype(np.int64)
+        value = shared.data.astype(np.float32)
         if bonus_codes is not None:
-            same = (bonus_codes[gr] == bonus_codes[cc]) & (bonus_codes[gr] >= 0)
-            val = val + np.float32(bonus_weight) * same
-        bad = (cc == gr) | blocked[cc]
+            same = (bonus_codes[row] == bonus_codes[col]) & (bonus_codes[row] >= 0)
+            value = value + np.float32(bonus_weight) * same
+        impossible = (col == row) | blocked[col] | (shared.data <= 0)
         if older_only:
-            bad |= ts[cc] >= ts[gr]
-        keep = ~bad & (m.data > 0)
-        rows, cc, val = rows[keep], cc[keep], val[keep]
-        order = np.lexsort((cc, -val, rows))
-        rows, cc = rows[order], cc[order]
-        start = np.searchsorted(rows, np.arange(e - s))
-        rank = np.arange(len(rows)) - start[rows]
-        top = rank < k
-        out[s + rows[top], rank[top]] = cc[top]
+            impossible |= ts[col] >= ts[row]
+        value[impossible] = -np.inf
+        out[s:e] = _top_per_row(shared.indptr, col, value, k, e - s)
     return out
 
 
