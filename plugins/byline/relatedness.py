@@ -15,7 +15,7 @@ below were tuned on 20 Newsgroups and Reuters R8 together, then frozen):
       above it an IVF index: spherical k-means (~CLUSTER_SIZE docs per cluster) on the symmetric
       embedding [sqrt(w) LSA | sqrt(w) one-hot section/series/author | sqrt(w) tags], whose inner
       product is the candidate score; each cluster is scored against PROBES clusters in one
-      dense block.  Top 30 per doc.  Docs left short (older_only, ineligible docs) are redone
+      dense block.  Top 25 per doc.  Docs left short (older_only, ineligible docs) are redone
       against all docs.
    b. up to 25 docs sharing RARE terms (in at most max(20, 0.5% of the docs)), ranked by the
       part of the tf-idf dot product those terms carry (+ the section bonus), from an inverted
@@ -140,7 +140,7 @@ MAX_TERMS = 128  # heaviest terms kept per document
 LSA_DIM = 96
 LSA_POWER = 1  # power iterations of the randomised SVD
 LSA_WEIGHT = 0.1
-CANDIDATES = 30
+CANDIDATES = 25
 NEIGHBOURS = 25  # for the shared-neighbour profile
 SECOND_ORDER = 0.5
 SELF_WEIGHT = 0.5
@@ -148,7 +148,7 @@ MAX_DF = 0.5
 MAX_ONEHOT = 256  # metadata one-hot columns folded into the candidate product
 IVF_MIN_DOCS = 2000  # below this the candidate stage is exact (all pairs, row chunks)
 CLUSTER_SIZE = 150  # mean IVF cluster size (k = n / CLUSTER_SIZE clusters)
-PROBES = 10  # clusters scored per cluster (its own + 9)
+PROBES = 8  # clusters scored per cluster (its own + 7)
 VOTE_TOP = 4  # each doc votes for its VOTE_TOP nearest centroids when choosing probes
 KMEANS_SEED = 12345
 KMEANS_SAMPLE = 8192
@@ -159,7 +159,7 @@ RARE_CANDIDATES = 25  # extra candidates per doc from rare shared terms
 TOPIC_WEIGHT = 0.4  # x the share of clusterings that put two docs together
 TOPIC_KS = (5, 10, 20)  # clusters per clustering
 TOPIC_SEEDS = 3  # clusterings per k
-TOPIC_ITERS = 4
+TOPIC_ITERS = 3
 TOPIC_SAMPLE = 4096  # docs the clusterings are trained on
 
 _STOP = frozenset(
@@ -219,23 +219,22 @@ def _count_matrix(docs):
     """
     n = len(docs)
     word_ids = defaultdict(itertools.count().__next__)
-    lengths = np.zeros((n, 3), dtype=np.int64)  # tokens in title, summary, body
+    lengths: list[int] = []  # tokens in each doc's title, summary and body, in turn
 
     def token_lists():
-        for i, d in enumerate(docs):
+        for d in docs:
             title, summary, body = d.title.split(), d.summary.split(), d.body.split()
-            lengths[i] = len(title), len(summary), len(body)
+            lengths.extend((len(title), len(summary), len(body)))
+            title += summary
+            title += body
             yield title
-            yield summary
-            yield body
 
     wid = np.fromiter(
         map(word_ids.__getitem__, itertools.chain.from_iterable(token_lists())), dtype=np.int32
     )
     # each token counts as often as its field's weight: no repeated look-ups
-    field_weight = np.repeat(
-        np.tile(np.asarray(FIELD_WEIGHTS, dtype=np.float32), n), lengths.ravel()
-    )
+    per_field = np.asarray(lengths, dtype=np.int64)
+    field_weight = np.repeat(np.tile(np.asarray(FIELD_WEIGHTS, dtype=np.float32), n), per_field)
     words = list(word_ids)  # in id order
     term_index: dict[str, int] = {}
     rows, cols = [], []
@@ -248,7 +247,7 @@ def _count_matrix(docs):
     word_terms = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(term_index))
     )
-    indptr = np.concatenate([[0], np.cumsum(lengths.sum(axis=1))])
+    indptr = np.concatenate([[0], np.cumsum(per_field.reshape(n, 3).sum(axis=1))])
     doc_words = sp.csr_matrix((field_weight, wid, indptr), shape=(n, len(words)))
     return sp.csr_matrix(doc_words @ word_terms)  # duplicates are summed by the product
 
