@@ -115,3 +115,18 @@ def test_topic_clusterings_put_a_topic_together_and_skip_empty_stories():
     np.fill_diagonal(same, False)
     other = ~np.equal.outer(labels, labels)
     assert together[same].mean() > together[other].mean() + 0.3
+
+
+def test_ranking_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    docs, _ = _site(30, topics=3)
+    assert gc.isenabled()
+    rank_related(docs)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank_related(docs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -743,19 +743,6 @@ def _picks(
 
 
 # ----------------------------------------------------------------------------- main entry
-def rank_related(
-    docs: Sequence[Doc],
-    count: int = 5,
-    weights: Weights = Weights(),
-    older_only: bool = False,
-    eligible: Sequence[bool] | None = None,
-) -> list[list[Pick]]:
-    """For each doc, up to `count` picks. Docs with eligible[i] False are never picked (but still get lists).
-    With older_only, a doc's picks are only docs published before it."""
-    with paused_gc():
-        return _rank_related(docs, count, weights, older_only, eligible)
-
-
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of short-lived objects are made.
@@ -772,13 +759,16 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _rank_related(
+@paused_gc()
+def rank_related(
     docs: Sequence[Doc],
     count: int = 5,
     weights: Weights = Weights(),
     older_only: bool = False,
     eligible: Sequence[bool] | None = None,
 ) -> list[list[Pick]]:
+    """For each doc, up to `count` picks. Docs with eligible[i] False are never picked (but still get lists).
+    With older_only, a doc's picks are only docs published before it."""
     docs = list(docs)
     n = len(docs)
     if n == 0:
