@@ -274,11 +274,7 @@ def _tfidf(counts):
     long_rows = np.flatnonzero(lengths > MAX_TERMS)
     for start in range(0, len(long_rows), 512):
         # rows padded to a block; the selection is deterministic for the same input
-        rows = long_rows[start : start + 512]
-        width = int(lengths[rows].max())
-        spot = x.indptr[rows][:, None] + np.arange(width)
-        real = np.arange(width) < lengths[rows][:, None]
-        spot = np.where(real, spot, 0)
+        spot, real = _row_slots(x.indptr, long_rows[start : start + 512])
         weight = np.where(real, -x.data[spot], np.inf)
         order = np.argpartition(weight, MAX_TERMS - 1, axis=1)[:, MAX_TERMS:]
         dropped = np.take_along_axis(spot, order, 1)[np.take_along_axis(real, order, 1)]
@@ -286,6 +282,15 @@ def _tfidf(counts):
     if len(long_rows):
         x.eliminate_zeros()
     return _l2(x)
+
+
+def _row_slots(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the given CSR rows' entries, padded to the longest (padding points at 0),
+    and which slots are real: a block of rows to cut with one vectorised call."""
+    lengths = indptr[rows + 1] - indptr[rows]
+    width = int(lengths.max()) if len(rows) else 0
+    real = np.arange(width) < lengths[:, None]
+    return np.where(real, indptr[rows][:, None] + np.arange(width), 0), real
 
 
 def _orth(y):
@@ -551,12 +556,10 @@ def _top_per_row(
     by_length = np.argsort(lengths, kind="stable")
     for start in range(0, rows, 1024):
         block = by_length[start : start + 1024]
-        width = int(lengths[block].max())
+        spot, real = _row_slots(indptr, block)
+        width = spot.shape[1]
         if width == 0:
             continue
-        spot = indptr[block][:, None] + np.arange(width)
-        real = np.arange(width) < lengths[block][:, None]
-        spot = np.where(real, spot, 0)
         value = np.where(real, -vals[spot], np.inf)
         column = np.where(real, cols[spot], np.iinfo(np.int64).max)
         if width > k:
