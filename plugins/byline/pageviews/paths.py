@@ -14,18 +14,28 @@ from urllib.parse import unquote, urlsplit
 INDEX_NAMES = ("index.html", "index.htm")
 
 
+def _without_query(text: str) -> str:
+    """Everything before the first "?" or "#"."""
+    for mark in ("#", "?"):
+        cut = text.find(mark)
+        if cut != -1:
+            text = text[:cut]
+    return text
+
+
+def _is_full_url(text: str) -> bool:
+    """ "https://host/x" or "//host/x", as opposed to a path."""
+    return "://" in text[:12] or text.startswith("//")
+
+
 def clean_path(raw: str) -> str:
     """Drop query string and fragment (they may carry personal data) and surrounding space.
 
     Keeps scheme and host of full URLs (lower-cased) so matching can tell other sites apart.
     Used before storing paths in a snapshot.
     """
-    text = raw.strip()
-    for mark in ("#", "?"):
-        cut = text.find(mark)
-        if cut != -1:
-            text = text[:cut]
-    if "://" in text[:12] or text.startswith("//"):
+    text = _without_query(raw.strip())
+    if _is_full_url(text):
         parts = urlsplit(text)
         host = (parts.netloc or "").lower()
         scheme = parts.scheme.lower()
@@ -74,11 +84,8 @@ def canonical_path(raw: str, site: SiteURL | None = None) -> str | None:
     text = raw.strip()
     if not text:
         return None
-    for mark in ("#", "?"):
-        cut = text.find(mark)
-        if cut != -1:
-            text = text[:cut]
-    if "://" in text[:12] or text.startswith("//"):
+    text = _without_query(text)
+    if _is_full_url(text):
         parts = urlsplit(text)
         if site.host and _host_key(parts.netloc) != site.host:
             return None
