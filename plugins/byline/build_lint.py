@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
+
+from .durable import write_atomic
 
 CACHE_NAME = "byline-lint.json"
 CACHE_VERSION = 1
@@ -23,14 +23,6 @@ def _fingerprint(settings: dict, today: str) -> str:
     lint_keys = {k: v for k, v in settings.items() if k.startswith("BYLINE_LINT_")}
     text = json.dumps([CACHE_VERSION, today, lint_keys], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _write_atomically(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".lint-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(temp, path)
 
 
 def lint_for_build(
@@ -78,5 +70,5 @@ def lint_for_build(
         fresh[source.relpath] = {"stamp": stamp, "findings": [vars(hit) for hit in hits]}
         findings += hits
     if fresh != entries:
-        _write_atomically(cache_file, {"key": key, "files": fresh})
+        write_atomic(cache_file, json.dumps({"key": key, "files": fresh}), durable=False)
     return sorted(findings)

@@ -61,6 +61,8 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_DEPLOY_SSH_PORT": 22,
     "BYLINE_DEPLOY_SSH_PATH": "",  # folder on the server, e.g. "/var/www/site"
     "BYLINE_GITHUB_PAGES_BRANCH": "gh-pages",
+    # Lets a non-public site URL through the publish gate and the sender (staging, tests)
+    "BYLINE_ALLOW_NON_PUBLIC_URL": False,
 }
 
 

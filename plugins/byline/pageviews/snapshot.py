@@ -13,16 +13,13 @@ failed refresh never leaves a half-written or missing snapshot behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..durable import fsync_dir
+from ..durable import write_atomic
 from .errors import SnapshotError
 
 SNAPSHOT_VERSION = 1
@@ -151,26 +148,7 @@ def write_snapshot(path: Path | str, snapshot: Snapshot) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(snapshot.to_json(), indent=2, ensure_ascii=False) + "\n"
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
-    temp = Path(handle.name)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    fsync_dir(path.parent)
+    write_atomic(path, text)
     return path
 
 
