@@ -20,4 +20,9 @@ CATEGORY_FEED_ATOM = "feeds/section/{slug}.atom.xml"
 AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
 AUTHOR_FEED_RSS = None
 
+# The production site has its own folder, so a local build (relative URLs, links to
+# 127.0.0.1) can never be deployed or mailed by mistake, and `invoke serve` keeps
+# showing the local build in output/.
+OUTPUT_PATH = "public"
+CACHE_PATH = "cache/production"
 DELETE_OUTPUT_DIRECTORY = True

@@ -31,8 +31,10 @@ apply_defaults(SETTINGS)
 CONFIG = {
     "settings_base": SETTINGS_FILE_BASE,
     "settings_publish": "publishconf.py",
-    # Output path. Can be absolute or relative to tasks.py. Default: 'output'
+    # The local build (relative URLs, `invoke serve`) and the production build
+    # (`invoke preview` and `publish`, what is deployed and mailed) never share a folder.
     "deploy_path": SETTINGS["OUTPUT_PATH"],
+    "publish_path": get_settings_from_file("publishconf.py").get("OUTPUT_PATH", "public"),
     # Remote server for `invoke publish` (rsync over SSH); set them in pelicanconf.py
     "ssh_user": SETTINGS["BYLINE_DEPLOY_SSH_USER"],
     "ssh_host": SETTINGS["BYLINE_DEPLOY_SSH_HOST"],
@@ -75,7 +77,10 @@ def regenerate(c):
 
 @task
 def serve(c):
-    """Serve site at http://127.0.0.1:8000/"""
+    """Serve the local build (output/) at http://127.0.0.1:8000/, building it first if needed"""
+    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
+        print(f"No local build in {CONFIG['deploy_path']}/ yet; building it first ...")
+        build(c)
 
     class AddressReuseTCPServer(RootedHTTPServer):
         allow_reuse_address = True
@@ -183,7 +188,7 @@ def _deploy(c, target=None):
     print("3/4 Building the production site ...")
     pelican_run("-s {settings_publish}".format(**CONFIG))
     print(f"4/4 Deploying ({target}) ...")
-    output = Path(CONFIG["deploy_path"])
+    output = Path(CONFIG["publish_path"])
     try:
         if target == "folder":
             deploy_to_folder(output, Path(settings["BYLINE_DEPLOY_FOLDER"]))
@@ -337,13 +342,16 @@ def newsletter_send(
     from byline.digest import latest_issue_email
     from byline.sending import SendError, SendStopped, send_issue
 
-    output = Path(CONFIG["deploy_path"])
+    output = Path(CONFIG["publish_path"])
     if issue:
         manifest = output / "newsletter" / str(issue) / "manifest.json"
     else:
         latest = latest_issue_email(output)
         if latest is None:
-            sys.exit("newsletter.send: no exported issue in output/; run `invoke build` first.")
+            sys.exit(
+                f"newsletter.send: no exported issue in {output}/; build the production site "
+                "first with `invoke preview` (or `invoke publish`)."
+            )
         manifest = latest.parent / "manifest.json"
     try:
         summary = send_issue(

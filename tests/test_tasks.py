@@ -71,16 +71,17 @@ def test_preview_builds_the_production_site(project):
     (project / "content" / "hello.md").write_text(post)
     result = invoke(project, "preview")
     assert result.returncode == 0, result.stderr
-    html = (project / "output" / "hello" / "index.html").read_text()
+    html = (project / "public" / "hello" / "index.html").read_text()
     assert 'rel="canonical" href="https://thecounter.example.com/hello/"' in html
-    assert (project / "output" / "feeds" / "all.atom.xml").is_file()
+    assert (project / "public" / "feeds" / "all.atom.xml").is_file()
+    assert not (project / "output").exists()  # the local build's folder is left alone
 
 
 def test_publish_refuses_without_a_server_and_says_which_settings(project):
     result = invoke(project, "publish")
     assert result.returncode != 0
     assert "BYLINE_DEPLOY_SSH_HOST" in result.stderr and "pelicanconf.py" in result.stderr
-    assert not (project / "output" / "index.html").exists()
+    assert not (project / "public" / "index.html").exists()
 
 
 def _send_project(project: Path) -> dict[str, str]:
@@ -89,7 +90,7 @@ def _send_project(project: Path) -> dict[str, str]:
     shutil.copy(ROOT / "data" / "subscribers.example.csv", data / "subscribers.csv")
     post = "Title: Hello\nDate: 2026-01-06 09:00\nAuthor: Maya Okafor\nSummary: Hi.\n\nBody.\n"
     (project / "content" / "hello.md").write_text(post)
-    assert invoke(project, "build").returncode == 0
+    assert invoke(project, "preview").returncode == 0
     return {"PATH": os.environ["PATH"], "BYLINE_UNSUBSCRIBE_SECRET": "s3cret-for-tests"}
 
 
@@ -200,7 +201,7 @@ def test_a_lint_error_stops_publish_before_anything_is_deployed(project, tmp_pat
     assert result.returncode != 0
     assert "content/oops.md:4:" in result.stdout and "E101" in result.stdout
     assert "Nothing was published" in result.stderr
-    assert not live.exists() and not (project / "output" / "oops").exists()
+    assert not live.exists() and not (project / "public" / "oops").exists()
 
 
 def test_publish_refuses_without_a_site_url(project, tmp_path):

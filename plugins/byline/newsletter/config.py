@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_NEWSLETTER_UTM": True,  # add utm_source/medium/campaign to links to the site
     "BYLINE_NEWSLETTER_MAX_HTML_KB": 90,  # inlined email HTML budget (Gmail clips at ~102 KB)
     "BYLINE_NEWSLETTER_SITE_URL": "",  # absolute site URL; SITEURL if empty
+    # Frozen copies of sent issues (newsletter/frozen.py), relative to the project folder
+    "BYLINE_NEWSLETTER_SENT_DIR": "data/newsletter",
     "BYLINE_NEWSLETTER_LANGUAGE": "",  # lang of the email; DEFAULT_LANG if empty
     "BYLINE_NEWSLETTER_TIMEZONE": "",  # where days begin and end; TIMEZONE (then UTC) if empty
 }
