@@ -99,7 +99,7 @@ def test_per_issue_markdown_override_sets_subject_lead_and_intro(site):
 
 def test_an_email_over_budget_is_marked_unsendable_and_the_site_still_builds(site, caplog):
     output = site(POSTS, SITEURL="https://example.com", BYLINE_NEWSLETTER_MAX_HTML_KB=1)
-    assert (output / "first-post" / "index.html").is_file() or (output / "index.html").is_file()
+    assert (output / "one" / "index.html").is_file()  # the site is built
     first, second = _manifests(output)
     for manifest in (first, second):
         assert manifest["sendable"] is False
