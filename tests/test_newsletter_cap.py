@@ -229,3 +229,20 @@ def test_subjects_composed_from_titles_are_one_clean_line():
     assert issue.preheader == "Line one line two"
     for value in (issue.subject, issue.preheader):
         assert not re.search("[\x00-\x1f\x7f\x85\u2028\u2029]", value)
+
+
+def test_a_soft_return_in_a_title_never_reaches_the_manifest_or_the_feeds(site):
+    output = site(
+        {
+            "rates.md": "Title: Rates\x0bare up\nDate: 2026-03-03 09:00\n"
+            "Summary: What it\u2028means.\n\nBody.\n"
+        },
+        SITEURL=SITE,
+    )
+    manifest = _manifest(output, 1)
+    assert manifest["subject"] == "The Counter Weekly #1: Rates are up"
+    assert manifest["preheader"] == "What it means."
+    assert manifest["articles"][0]["title"] == "Rates are up"
+    control = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+    for name in ("1/manifest.json", "1/issue.json", "1/email.txt", "feed.atom.xml", "feed.rss.xml"):
+        assert not control.search((output / "newsletter" / name).read_text()), name

@@ -50,7 +50,16 @@ def site_url_for_email(settings: dict) -> str:
 
 
 def _story(article, site_url: str):
+    """The article as the newsletter sees it: absolute URLs, every field one clean line.
+
+    The reader already cleans metadata; cleaning again here (a no-op then) keeps
+    control characters out of the feeds, headers and manifest whatever the source.
+    """
     from .newsletter import Story
+    from .textclean import clean_text
+
+    def line(value) -> str:
+        return clean_text(str(value or ""), single_line=True)
 
     hero = getattr(article, "hero", None)
     image_url, width, height = "", None, None
@@ -61,13 +70,13 @@ def _story(article, site_url: str):
     return Story(
         slug=article.slug,
         url=f"{site_url}/{article.url}",
-        title=str(article.title),
-        standfirst=getattr(article, "standfirst", ""),
-        author=article.author.name if getattr(article, "author", None) else "",
-        section=article.category.name if getattr(article, "category", None) else "",
+        title=line(article.title),
+        standfirst=line(getattr(article, "standfirst", "")),
+        author=line(article.author.name) if getattr(article, "author", None) else "",
+        section=line(article.category.name) if getattr(article, "category", None) else "",
         date=article.date,
         image_url=image_url,
-        image_alt=hero.alt if hero is not None else "",
+        image_alt=line(hero.alt) if hero is not None else "",
         image_width=width,
         image_height=height,
     )
