@@ -230,7 +230,7 @@ class NewsletterGenerator(Generator):
             logger.warning(
                 "%s: the email shows %d stories beside the lead, not %d, to stay under "
                 "BYLINE_NEWSLETTER_MAX_HTML_KB (%d KB); the rest are linked from its "
-                "archive page. Shorter Summary: lines let more fit.",
+                "archive page. Shorter Summary: lines (or a shorter introduction) let more fit.",
                 label,
                 len(issue.stories),
                 capped,
