@@ -7,8 +7,6 @@ import re
 from datetime import date
 
 import feedparser
-import pytest
-from byline.digest import NewsletterBudgetError
 from conftest import page
 
 SITE = "https://thecounter.example.com"
@@ -99,11 +97,17 @@ def test_per_issue_markdown_override_sets_subject_lead_and_intro(site):
     assert not (output / "1").exists()  # the override file is not published as an article
 
 
-def test_an_email_over_budget_stops_the_build_naming_issue_and_setting(site):
-    with pytest.raises(NewsletterBudgetError) as failure:
-        site(POSTS, SITEURL="https://example.com", BYLINE_NEWSLETTER_MAX_HTML_KB=1)
-    assert "newsletter issue #1" in str(failure.value)
-    assert "BYLINE_NEWSLETTER_MAX_HTML_KB" in str(failure.value)
+def test_an_email_over_budget_is_marked_unsendable_and_the_site_still_builds(site, caplog):
+    output = site(POSTS, SITEURL="https://example.com", BYLINE_NEWSLETTER_MAX_HTML_KB=1)
+    assert (output / "one" / "index.html").is_file()  # the site is built
+    first, second = _manifests(output)
+    for manifest in (first, second):
+        assert manifest["sendable"] is False
+        assert len(manifest["problems"]) == 1
+        assert "BYLINE_NEWSLETTER_MAX_HTML_KB" in manifest["problems"][0]
+    assert "newsletter issue #1" in first["problems"][0]
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("newsletter issue #1" in e and "unsendable" in e for e in errors)
 
 
 def test_local_builds_point_the_email_at_the_local_server(demo_site):

@@ -4,17 +4,25 @@ Gmail clips messages over about 102 KB (hiding the footer and its unsubscribe li
 email clients have no base URL to resolve relative links against, and images without
 width or alt break Outlook layouts and screen readers. ``check_budgets`` returns a list
 of problems, each naming the issue and saying what to fix; an empty list means pass.
+
+``compose_within_budget`` makes sure the stories alone can never break the size budget:
+the cap (``BYLINE_NEWSLETTER_MAX_STORIES``) already bounds them, and an issue whose
+stories still come out too big (very long standfirsts) shows fewer of them, the rest
+one link away. What is left to break a budget is the editor's own introduction.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from html import unescape
 
+from .compose import compose
 from .config import UNSUBSCRIBE_TOKEN, NewsletterSettings
+from .email_html import render_email_html
 from .links import is_absolute, is_exempt
-from .models import Issue
+from .models import Issue, IssuePlan, Override, Story
 
 URL_ATTRIBUTES = ("href", "src", "background", "poster", "action")
 FORBIDDEN_TAGS = ("script", "form", "iframe", "embed", "object")
@@ -65,8 +73,8 @@ def check_budgets(issue: Issue, html: str, settings: NewsletterSettings) -> list
         problems.append(
             f"{label}: email HTML is {size / 1024:.1f} KB, over the "
             f"{settings.max_html_kb} KB budget (BYLINE_NEWSLETTER_MAX_HTML_KB); Gmail clips "
-            "long emails and hides the footer. Shorten the introduction, standfirsts or "
-            "the number of stories in the period."
+            "long emails and hides the footer. Shorten the introduction "
+            f"(the issue's override file, {issue.number}.md) or the lead story's Summary."
         )
 
     for tag, attrs, line in _tags(html):
@@ -110,3 +118,34 @@ def check_budgets(issue: Issue, html: str, settings: NewsletterSettings) -> list
             "(anti-spam laws require one in marketing email)."
         )
     return problems
+
+
+def fits_size(html: str, settings: NewsletterSettings) -> bool:
+    """Whether the inlined HTML is within BYLINE_NEWSLETTER_MAX_HTML_KB."""
+    return len(html.encode("utf-8")) <= settings.max_html_kb * 1024
+
+
+def compose_within_budget(
+    plan: IssuePlan,
+    settings: NewsletterSettings,
+    most_read: Sequence[Story],
+    override: Override | None,
+    archive_url: str,
+) -> tuple[Issue, str]:
+    """The composed issue and its email HTML, with as many stories as fit the size budget.
+
+    Normally that is the cap. When the capped stories are too big, the issue drops its
+    lowest-ranked ones until the email fits; if even the lead alone does not fit, the
+    stories are not the cause (the introduction is) and the full issue is returned for
+    ``check_budgets`` to report.
+    """
+    issue = compose(plan, settings, most_read, override, archive_url)
+    html = render_email_html(issue, settings)
+    if fits_size(html, settings):
+        return issue, html
+    for limit in range(len(issue.stories) - 1, -1, -1):
+        smaller = compose(plan, settings, most_read, override, archive_url, limit=limit)
+        smaller_html = render_email_html(smaller, settings)
+        if fits_size(smaller_html, settings):
+            return smaller, smaller_html
+    return issue, html

@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_NEWSLETTER_REASON": "You are receiving this because you subscribed on our website.",
     "BYLINE_NEWSLETTER_POSTAL_ADDRESS": "",  # sender's postal address (anti-spam laws); required
     "BYLINE_NEWSLETTER_MOST_READ_COUNT": 3,  # stories in the "Most read" block (0 = no block)
+    # Stories beside the lead (most read first, then newest); the rest are one link away
+    "BYLINE_NEWSLETTER_MAX_STORIES": 8,
     # Links and checks
     "BYLINE_NEWSLETTER_UTM": True,  # add utm_source/medium/campaign to links to the site
     "BYLINE_NEWSLETTER_MAX_HTML_KB": 90,  # inlined email HTML budget (Gmail clips at ~102 KB)
@@ -86,6 +88,7 @@ class NewsletterSettings:
     subscribe_url: str = ""
     most_read_count: int = 3
     since: str = ""
+    max_stories: int = 8
 
     @property
     def tz(self) -> ZoneInfo:
@@ -173,6 +176,13 @@ def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
             f"BYLINE_NEWSLETTER_MOST_READ_COUNT must be 0 or more, got {most_read!r}"
         )
 
+    max_stories = get("BYLINE_NEWSLETTER_MAX_STORIES")
+    if isinstance(max_stories, bool) or not isinstance(max_stories, int) or max_stories < 0:
+        raise NewsletterConfigError(
+            f"BYLINE_NEWSLETTER_MAX_STORIES must be 0 or more (stories beside the lead), "
+            f"got {max_stories!r}"
+        )
+
     since = str(get("BYLINE_NEWSLETTER_SINCE") or "").strip()
     if since:
         from datetime import date
@@ -204,4 +214,5 @@ def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
         subscribe_url=subscribe_url,
         most_read_count=most_read,
         since=since,
+        max_stories=max_stories,
     )

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from html import escape, unescape
 
-from .compose import format_date
+from .compose import format_date, more_stories_label
 from .config import UNSUBSCRIBE_TOKEN, NewsletterSettings
 from .links import Linker
 from .models import Issue, Story
@@ -144,7 +144,7 @@ alt="{{ lead.image_alt or lead.title }}"></a></td></tr>
 {% if lead.standfirst %}<p class="standfirst">{{ lead.standfirst }}</p>{% endif %}
 <a class="read-link" href="{{ link(lead.url) }}">Read the story</a>
 </td></tr>
-{% if issue.stories %}
+{% if issue.stories or more_label %}
 <tr><td class="section-title">Also this {{ issue.period_label }}</td></tr>
 {% for story in issue.stories %}
 <tr><td class="story">
@@ -155,6 +155,10 @@ alt="{{ lead.image_alt or lead.title }}"></a></td></tr>
 <a class="read-link" href="{{ link(story.url) }}">Read the story</a>
 </td></tr>
 {% endfor %}
+{% if more_label %}
+<tr><td class="story"><a class="read-link" href="{{ link(issue.archive_url) }}">\
+{{ more_label }}</a></td></tr>
+{% endif %}
 {% endif %}
 {% if issue.most_read %}
 <tr><td class="section-title">Most read</td></tr>
@@ -225,6 +229,11 @@ def _hero_height(story: Story) -> int | None:
     return None
 
 
+def more_label(issue: Issue) -> str:
+    """The "N more stories this week" line, or "" when the email shows every story."""
+    return more_stories_label(issue.more_count, issue.period_label) if issue.more_count else ""
+
+
 def address_lines(address: str) -> list[str]:
     """A postal address given on one line with commas or on several lines."""
     return [line.strip() for line in address.splitlines() if line.strip()]
@@ -244,6 +253,7 @@ def render_raw_html(issue: Issue, settings: NewsletterSettings) -> str:
         date=format_date(issue.date),
         intro=Markup(_intro_html(issue, link)),
         hero_height=_hero_height(issue.lead),
+        more_label=more_label(issue),
         link=link,
         subscribe_url=settings.subscribe_url,
         site_url=settings.site_url + "/",

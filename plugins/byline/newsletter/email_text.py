@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 from .compose import format_date
 from .config import UNSUBSCRIBE_TOKEN, NewsletterSettings
-from .email_html import address_lines
+from .email_html import address_lines, more_label
 from .links import Linker
 from .models import Issue, Story
 
@@ -151,11 +151,15 @@ def render_email_text(issue: Issue, settings: NewsletterSettings) -> str:
     out.extend(["", HEAVY_RULE, ""])
     out.extend(_story_lines(issue.lead, link, kicker=issue.lead.section or "The lead"))
 
-    if issue.stories:
+    more = more_label(issue)
+    if issue.stories or more:
         out.extend(["", RULE, f"ALSO THIS {issue.period_label.upper()}", RULE])
         for story in issue.stories:
             out.append("")
             out.extend(_story_lines(story, link))
+        if more:
+            out.extend(["", *wrap(more + ", every one on the issue's page:")])
+            out.append(link(issue.archive_url))
 
     if issue.most_read:
         out.extend(["", RULE, "MOST READ", RULE])

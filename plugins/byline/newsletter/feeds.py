@@ -35,14 +35,18 @@ alt="{{ lead.image_alt or lead.title }}"></a></p>
 <p>By {{ lead.author }}{% if lead.section %} · {{ lead.section }}{% endif %}</p>
 {% if lead.standfirst %}<p>{{ lead.standfirst }}</p>
 {% endif %}
-{% if issue.stories %}
+{% if others or more_label %}
 <h3>Also this {{ issue.period_label }}</h3>
+{% if others %}
 <ul>
-{% for story in issue.stories %}
+{% for story in others %}
 <li><a href="{{ story.url }}">{{ story.title }}</a> by {{ story.author }}\
 {% if story.standfirst %}: {{ story.standfirst }}{% endif %}</li>
 {% endfor %}
 </ul>
+{% endif %}
+{% if more_label %}<p><a href="{{ issue.archive_url }}">{{ more_label }}</a></p>
+{% endif %}
 {% endif %}
 {% if issue.most_read %}
 <h3>Most read</h3>
@@ -65,11 +69,17 @@ def _template():
     return environment.from_string(FEED_TEMPLATE)
 
 
-def render_feed_html(issue: Issue, settings: NewsletterSettings) -> str:
-    """The issue as plain HTML for feed entries (and archive pages, if wanted)."""
+def render_feed_html(
+    issue: Issue, settings: NewsletterSettings, *, every_story: bool = False
+) -> str:
+    """The issue as plain HTML for its feed entry, or (``every_story``) its archive page.
+
+    The feed entry shows what the email shows, "N more stories" link included; the
+    archive page is where that link goes, so it lists every story of the period.
+    """
     from markupsafe import Markup
 
-    from .email_html import _hero_height
+    from .email_html import _hero_height, more_label
 
     return (
         _template()
@@ -77,6 +87,8 @@ def render_feed_html(issue: Issue, settings: NewsletterSettings) -> str:
             issue=issue,
             intro=Markup(issue.intro_html),
             hero_height=_hero_height(issue.lead),
+            others=issue.every_other_story if every_story else issue.stories,
+            more_label="" if every_story else more_label(issue),
         )
         .strip()
     )

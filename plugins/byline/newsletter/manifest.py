@@ -3,11 +3,18 @@
 Deterministic on purpose (no build time in it): the same articles and settings give a
 byte-identical manifest, so a diff of the output folder shows exactly what changed in
 an issue. ``content_hash`` covers the HTML and the text twin.
+
+``site_url`` is the absolute site the links point at, so a sender can refuse an issue
+built for a local or placeholder address; ``sendable`` is false when the export found
+problems (listed in ``problems``, each naming the issue and the fix) that would reach
+readers, such as an introduction that breaks the size budget. New keys only ever get
+added, so the schema version stays 1 for readers that ignore what they do not know.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from .config import UNSUBSCRIBE_TOKEN, NewsletterSettings
@@ -32,11 +39,13 @@ def build_manifest(
     html: str,
     text: str,
     paths: dict[str, str],
+    problems: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The manifest dict (the glue dumps it as JSON).
 
     ``paths`` holds the output-relative paths of the files for this issue under the keys
     ``html`` (email.html), ``text`` (email.txt) and ``archive`` (the archive page).
+    ``problems`` are the reasons the issue must not be sent; none means sendable.
     """
     missing = [key for key in PATH_KEYS if key not in paths]
     if missing:
@@ -56,6 +65,9 @@ def build_manifest(
         "date": issue.date.isoformat(),
         "period": {"start": issue.plan.start.isoformat(), "end": issue.plan.end.isoformat()},
         "newsletter": issue.name,
+        "site_url": settings.site_url,
+        "sendable": not problems,
+        "problems": list(problems),
         "subject": issue.subject,
         "preheader": issue.preheader,
         "from_name": settings.from_name,

@@ -58,6 +58,8 @@ class Override:
     lead: str = ""
     intro_markdown: str = ""
     intro_html: str = ""
+    #: What reading the file cleaned up (control characters), each naming file and field.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Issue:
     subject: str
     preheader: str
     lead: Story
-    stories: tuple[Story, ...]  # the period's other stories, newest first
+    stories: tuple[Story, ...]  # the others the email shows (at most the cap), newest first
     most_read: tuple[Story, ...]  # ranked, without stories already in the issue
     intro_html: str
     intro_markdown: str
@@ -77,6 +79,7 @@ class Issue:
     archive_url: str
     campaign: str  # utm_campaign value, e.g. "the-counter-weekly-14"
     period_label: str = "week"  # "week", "fortnight" or "month", for headings
+    site_url: str = ""  # the absolute site the links point at, no trailing slash
 
     @property
     def number(self) -> int:
@@ -92,5 +95,15 @@ class Issue:
 
     @property
     def articles(self) -> tuple[Story, ...]:
-        """The period's stories in the order the email shows them: lead first."""
+        """The stories in the order the email shows them: lead first."""
         return (self.lead, *self.stories)
+
+    @property
+    def every_other_story(self) -> tuple[Story, ...]:
+        """Every story of the period but the lead, newest first: the archive page's list."""
+        return tuple(s for s in self.plan.stories if s.slug != self.lead.slug)
+
+    @property
+    def more_count(self) -> int:
+        """Stories of the period the email leaves to the archive page (over the cap)."""
+        return len(self.every_other_story) - len(self.stories)

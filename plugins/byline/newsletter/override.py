@@ -13,6 +13,11 @@ Only ``Subject``, ``Preheader`` and ``Lead`` (a story slug from that issue) are 
 any other key is refused, so a typo never silently does nothing. The metadata block ends
 at the first blank line or at the first line that is not ``Key: value``; to open the
 introduction with such a line, start the file with a blank line.
+
+Control characters pasted in from a word processor (a soft return, a line separator)
+are cleaned out of every value with the project's one rule (``byline.textclean``), and
+the override says so in ``warnings``, naming the file and the field: a subject is an
+email header and must stay one plain line.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..textclean import clean_text, control_characters
 from .models import Override
 
 KNOWN_KEYS = ("subject", "preheader", "lead")
@@ -63,9 +69,19 @@ def parse_override(text: str, path: Path) -> Override:
         values[key] = match.group(2).strip()
     else:
         body_start = len(lines)
+    warnings: list[str] = []
+    for key in list(values):
+        found = control_characters(values[key], single_line=True)
+        if found:
+            values[key] = clean_text(values[key], single_line=True)
+            warnings.append(_cleaned(path, f"{key.capitalize()}:", found))
     if "lead" in values and not values["lead"]:
         raise OverrideError(f"{path}: 'Lead:' is empty; give the slug of a story in the issue")
     body = "\n".join(lines[body_start:]).strip()
+    found = control_characters(body)
+    if found:
+        body = clean_text(body).strip()
+        warnings.append(_cleaned(path, "the introduction", found))
     return Override(
         path=path,
         subject=values.get("subject", ""),
@@ -73,6 +89,14 @@ def parse_override(text: str, path: Path) -> Override:
         lead=values.get("lead", ""),
         intro_markdown=body,
         intro_html=render_markdown(body) if body else "",
+        warnings=tuple(warnings),
+    )
+
+
+def _cleaned(path: Path, field: str, found: list[str]) -> str:
+    return (
+        f"{path}: {field} held control characters ({', '.join(found)}), removed for the "
+        "email; retype that text in the file so it stays as you mean it"
     )
 
 
