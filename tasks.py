@@ -92,14 +92,14 @@ def _port(port) -> int:
 
 
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
-def serve(c, port=0):
+def serve(c, port=""):
     """Serve the local build (output/) at http://127.0.0.1:8000/, building it first if needed"""
     from byline.folders import local_build_problem
 
     port = _port(port)
     problem = local_build_problem(Path(CONFIG["deploy_path"]))
     if problem:
-        print(f"{problem[0].upper()}{problem[1:]}; building the local site first ...")
+        print(f"Building the local site first: {problem} ...")
         rebuild(c)
 
     class AddressReuseTCPServer(RootedHTTPServer):
@@ -121,7 +121,7 @@ def serve(c, port=0):
 
 
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
-def reserve(c, port=0):
+def reserve(c, port=""):
     """`build`, then `serve`"""
     build(c)
     serve(c, port=port)
@@ -134,7 +134,7 @@ def preview(c):
 
 
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
-def livereload(c, port=0):
+def livereload(c, port=""):
     """Automatically reload browser tab upon file modification."""
     from livereload import Server
 
@@ -302,8 +302,9 @@ def new_post(c, title, author=""):
         path = write_draft(content, title, byline, category)
     except (ValueError, FileExistsError) as error:
         sys.exit(f"new-post: {error}")
-    print(f"Wrote {path} (by {byline}). Fill in the TODO lines, then delete `Status: draft` to")
-    print("publish; `invoke publish` refuses while any of new-post's placeholders are left.")
+    print(f"Wrote {path} (by {byline}).")
+    print("Fill in the TODO lines, then delete `Status: draft` to publish; `invoke publish`")
+    print("refuses while any of the placeholders it wrote are left (`invoke lint` lists them).")
 
 
 @task(
