@@ -305,3 +305,12 @@ def test_new_post_without_any_author_writes_the_placeholder(project):
     made = run(project, "new-post", "Nobody yet")
     assert made.returncode == 0, made.stderr
     assert "Author: TODO Your name\n" in (project / "content" / "nobody-yet.md").read_text()
+
+
+def test_the_build_shows_a_placeholder_as_a_warning_and_goes_on(site, warnings_log):
+    live = draft_text("Stop discounting", "Maya Okafor", "TODO Section, e.g. Money", NOW)
+    output = site({"stop-discounting.md": live.replace("Status: draft\n", "")})
+    assert (output / "stop-discounting" / "index.html").is_file()  # the build went on
+    shown = [m for m in warnings_log() if "E217" in m]
+    assert any("stop-discounting.md:4:11: E217 Category still holds" in m for m in shown)
+    assert any("was not found" in m and "stop-discounting.jpg" in m for m in warnings_log())
