@@ -9,7 +9,7 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
-# The address the site is published at, without a trailing slash.
+# The address readers use, without a trailing slash; `invoke publish` refuses the placeholder.
 SITEURL = os.environ.get("BYLINE_SITEURL", "https://thecounter.example.com")
 RELATIVE_URLS = False
 

@@ -51,10 +51,15 @@ CONFIG = {
 
 @task
 def clean(c):
-    """Remove generated files"""
-    if os.path.isdir(CONFIG["deploy_path"]):
-        shutil.rmtree(CONFIG["deploy_path"])
-        os.makedirs(CONFIG["deploy_path"])
+    """Empty both build folders: output/ (local) and public/ (production)"""
+    emptied = []
+    for key, what in (("deploy_path", "the local build"), ("publish_path", "the production build")):
+        folder = CONFIG[key]
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+            os.makedirs(folder)
+            emptied.append(f"{folder}/ ({what})")
+    print(f"Emptied {' and '.join(emptied)}." if emptied else "Nothing to clean: no build yet.")
 
 
 @task
@@ -75,36 +80,51 @@ def regenerate(c):
     pelican_run("-r -s {settings_base}".format(**CONFIG))
 
 
-@task
-def serve(c):
+def _port(port) -> int:
+    """--port N, or CONFIG["port"]; a clear error for anything that is not a port."""
+    try:
+        number = int(port or CONFIG["port"])
+    except ValueError:
+        number = -1
+    if not 0 < number < 65536:
+        sys.exit(f"--port {port!r} is not a port number; use one from 1024 to 65535, e.g. 8001")
+    return number
+
+
+@task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
+def serve(c, port=""):
     """Serve the local build (output/) at http://127.0.0.1:8000/, building it first if needed"""
-    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
-        print(f"No local build in {CONFIG['deploy_path']}/ yet; building it first ...")
-        build(c)
+    from byline.folders import local_build_problem
+
+    port = _port(port)
+    problem = local_build_problem(Path(CONFIG["deploy_path"]))
+    if problem:
+        print(f"Building the local site first: {problem} ...")
+        rebuild(c)
 
     class AddressReuseTCPServer(RootedHTTPServer):
         allow_reuse_address = True
 
     server = AddressReuseTCPServer(
         CONFIG["deploy_path"],
-        (CONFIG["host"], CONFIG["port"]),
+        (CONFIG["host"], port),
         ComplexHTTPRequestHandler,
     )
-
+    url = f"http://{CONFIG['host']}:{port}/"
     if OPEN_BROWSER_ON_SERVE:
         import webbrowser
 
-        webbrowser.open("http://{host}:{port}".format(**CONFIG))
+        webbrowser.open(url)
 
-    sys.stderr.write("Serving at http://{host}:{port}/ (Ctrl-C to stop) ...\n".format(**CONFIG))
+    sys.stderr.write(f"Serving {CONFIG['deploy_path']}/ at {url} (Ctrl-C to stop) ...\n")
     server.serve_forever()
 
 
-@task
-def reserve(c):
+@task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
+def reserve(c, port=""):
     """`build`, then `serve`"""
     build(c)
-    serve(c)
+    serve(c, port=port)
 
 
 @task
@@ -113,10 +133,12 @@ def preview(c):
     pelican_run("-s {settings_publish}".format(**CONFIG))
 
 
-@task
-def livereload(c):
+@task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
+def livereload(c, port=""):
     """Automatically reload browser tab upon file modification."""
     from livereload import Server
+
+    port = _port(port)
 
     def cached_build():
         cmd = "-s {settings_base} -e CACHE_CONTENT=true LOAD_CONTENT_CACHE=true"
@@ -147,9 +169,9 @@ def livereload(c):
     if OPEN_BROWSER_ON_SERVE:
         import webbrowser
 
-        webbrowser.open("http://{host}:{port}".format(**CONFIG))
+        webbrowser.open(f"http://{CONFIG['host']}:{port}")
 
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+    server.serve(host=CONFIG["host"], port=port, root=CONFIG["deploy_path"])
 
 
 def _publish_settings() -> dict:
@@ -161,11 +183,11 @@ def _publish_settings() -> dict:
 
 
 def _deploy(c, target=None):
-    """Refresh pageviews, lint, build for production, deploy; stop at the first failure."""
+    """Check everything first, then refresh pageviews, build for production and deploy."""
+    from byline.lint import format_findings
     from byline.publish import (
         PublishError,
-        check_site_url,
-        check_target,
+        check_before_publish,
         deploy_to_folder,
         deploy_to_git_branch,
         deploy_with_rsync,
@@ -174,17 +196,30 @@ def _deploy(c, target=None):
     settings = _publish_settings()
     if target:
         settings["BYLINE_DEPLOY_TARGET"] = target
-    try:
-        site_url = check_site_url(settings.get("SITEURL"))
-        target = check_target(settings)
-    except PublishError as error:
-        sys.exit(f"publish: {error}. Nothing was published.")
-
-    print("1/4 Refreshing pageviews ...")
+    print("1/4 Checking before anything is built ...")
+    gate = check_before_publish(
+        settings, os.environ, Path(SETTINGS["PATH"]), Path(CONFIG["settings_publish"])
+    )
+    if gate.findings:
+        print(format_findings(gate.findings, files_checked=gate.files_checked), end="")
+    for note in gate.notes:
+        print(f"Note: {note}")
+    if not gate.passed:
+        for problem in gate.problems:
+            print(f"publish: {problem}", file=sys.stderr)
+        what = []
+        if gate.errors:
+            what.append(f"{len(gate.errors)} content error(s) above (see `invoke lint`)")
+        if gate.problems:
+            what.append(f"{len(gate.problems)} setting problem(s)")
+        sys.exit(
+            f"publish: refused: fix the {' and '.join(what)} first. "
+            f"Nothing was published: {CONFIG['publish_path']}/ was not built and nothing was "
+            "deployed."
+        )
+    target = gate.target
+    print("2/4 Refreshing pageviews ...")
     pageviews(c, keep_going=True)
-    print("2/4 Checking the content ...")
-    if lint(c, quiet_when_clean=True) != 0:
-        sys.exit("publish: fix the errors above first (invoke lint). Nothing was published.")
     print("3/4 Building the production site ...")
     pelican_run("-s {settings_publish}".format(**CONFIG))
     print(f"4/4 Deploying ({target}) ...")
@@ -198,12 +233,12 @@ def _deploy(c, target=None):
             deploy_with_rsync(output, settings)
     except PublishError as error:
         sys.exit(f"publish: {error}. The site was built but not deployed.")
-    print(f"Published: {site_url}/")
+    print(f"Published: {gate.site_url}/")
 
 
 @task
 def publish(c):
-    """Refresh pageviews, lint, build for production and deploy to BYLINE_DEPLOY_TARGET"""
+    """Check (placeholders, heroes, site URL, lint), refresh pageviews, build public/, deploy"""
     _deploy(c)
 
 
@@ -241,21 +276,35 @@ def lint(c, fix=False, quiet_when_clean=False):
     return status
 
 
-@task(help={"title": "The headline; the file is content/<slug-of-title>.md"})
-def new_post(c, title):
+@task(
+    help={
+        "title": "The headline; the file is content/<slug-of-title>.md",
+        "author": "a name from content/authors.toml (default: BYLINE_DEFAULT_AUTHOR, then AUTHOR)",
+    }
+)
+def new_post(c, title, author=""):
     """Write a ready-to-edit draft post with every metadata field filled or marked"""
     from byline.authors import load_authors
-    from byline.drafts import write_draft
+    from byline.drafts import PLACEHOLDER_CATEGORY, choose_author, write_draft
 
     content = Path(SETTINGS["PATH"])
-    authors = load_authors(content / SETTINGS.get("BYLINE_AUTHORS_FILE", "authors.toml"))
-    author = next(iter(authors), SETTINGS.get("AUTHOR") or "TODO Your name")
-    try:
-        category = LOCAL_SETTINGS.get("DEFAULT_CATEGORY", "TODO Section, e.g. Money")
-        path = write_draft(content, title, author, category)
+    authors_file = content / SETTINGS["BYLINE_AUTHORS_FILE"]
+    try:  # AuthorDataError (a ValueError) names the broken line of authors.toml
+        known = set(load_authors(authors_file)) if authors_file.is_file() else None
+        byline = choose_author(
+            author,
+            SETTINGS["BYLINE_DEFAULT_AUTHOR"],
+            SETTINGS.get("AUTHOR") or "",
+            known,
+            str(authors_file),
+        )
+        category = LOCAL_SETTINGS.get("DEFAULT_CATEGORY", PLACEHOLDER_CATEGORY)
+        path = write_draft(content, title, byline, category)
     except (ValueError, FileExistsError) as error:
         sys.exit(f"new-post: {error}")
-    print(f"Wrote {path}. Fill in the TODO lines, then delete `Status: draft` to publish.")
+    print(f"Wrote {path} (by {byline}).")
+    print("Fill in the TODO lines, then delete `Status: draft` to publish; `invoke publish`")
+    print("refuses while any of the placeholders it wrote are left (`invoke lint` lists them).")
 
 
 @task(

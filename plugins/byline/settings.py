@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "BYLINE_TWITTER_SITE": "",  # @handle for twitter:site, left out when empty
     # Authors
     "BYLINE_AUTHORS_FILE": "authors.toml",  # author data, relative to PATH (content/)
+    "BYLINE_DEFAULT_AUTHOR": "",  # new-post's byline when --author is not given; AUTHOR if empty
     # Article page
     "BYLINE_WORDS_PER_MINUTE": 230,  # reading speed behind "N min read"
     "BYLINE_MORE_FROM_COUNT": 4,  # links in the "More from <author>" block

@@ -34,6 +34,8 @@ and #hashtags are never read as prose.
 | E214 | error | missing Date (posts; pages need none) | |
 | W215 | warning | Modified earlier than Date | |
 | W216 | warning | TODO left in a post that is not a draft | |
+| E217 | error | a placeholder `invoke new-post` wrote, left in a post that is not a draft | |
+| E218 | error | `Image:` names a file that is not in the content folder (not a draft) | |
 | W301 | warning | `Lint_disable:` names a code that does not exist | |
 
 Settings (pelicanconf.py), with defaults:

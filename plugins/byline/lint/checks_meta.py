@@ -1,4 +1,4 @@
-"""Checks on a post's metadata, images and links (codes W201-W216).
+"""Checks on a post's metadata, images and links (codes W201-E218).
 
 These catch what a reader or a search engine notices first: a missing or overlong
 standfirst, a hero image nobody can describe or credit, a byline that matches no author, a
@@ -17,6 +17,7 @@ from datetime import datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..drafts import PLACEHOLDER_MARKERS
 from .config import LintConfig
 from .index import SiteIndex, slugify
 from .post import Post
@@ -354,16 +355,80 @@ def _check_duplicates(
         )
 
 
-def _check_todo(post: Post) -> Iterator[MetaHit]:
-    if post.meta("status").lower() == "draft":
+def is_draft(post: Post) -> bool:
+    return post.meta("status").strip().lower() == "draft"
+
+
+def check_placeholders(post: Post) -> Iterator[MetaHit]:
+    """E217: text new-post wrote for the writer to replace, left in a post that goes live."""
+    if is_draft(post):
         return
     for entry in post.fields.values():
         for line, start, value in entry.parts:
+            for marker in PLACEHOLDER_MARKERS:
+                position = value.find(marker)
+                if position >= 0:
+                    yield MetaHit(
+                        line,
+                        start + position + 1,
+                        "E217",
+                        f"{entry.key} still holds the placeholder new-post wrote "
+                        f'("{marker}"); replace it, or put back `Status: draft`',
+                        length=len(marker),
+                    )
+    for number, text in _body(post):
+        for marker in PLACEHOLDER_MARKERS:
+            position = text.find(marker)
+            if position >= 0:
+                yield MetaHit(
+                    number,
+                    position + 1,
+                    "E217",
+                    f'the text still holds new-post\'s placeholder ("{marker}"); replace it '
+                    "with the column, or put back `Status: draft`",
+                    length=len(marker),
+                )
+
+
+def check_hero_file(post: Post, index: SiteIndex) -> Iterator[MetaHit]:
+    """E218: a local hero ``Image:`` that is not in the content folder (the page would lose it)."""
+    entry = post.fields.get("image")
+    if entry is None or is_draft(post):
+        return
+    value = entry.value.strip()
+    if not value or value.startswith(("http://", "https://", "//")):
+        return
+    path = posixpath.normpath(unquote(value).lstrip("/"))
+    if path in index.files:
+        return
+    suggestion = _closest(path, sorted(name for name in index.files if "/" in name))
+    hint = f'; did you mean "{suggestion}"?' if suggestion else ""
+    yield MetaHit(
+        entry.line,
+        entry.column,
+        "E218",
+        f'Image "{value}" is not in the content folder, so the page would go out without its '
+        f"hero; add the file at content/{path} or correct the path{hint}",
+        suggestion,
+        len(entry.value),
+    )
+
+
+def _check_todo(post: Post, covered: set[int]) -> Iterator[MetaHit]:
+    """W216 for a TODO that is not already an E217 placeholder on that line."""
+    if is_draft(post):
+        return
+    for entry in post.fields.values():
+        for line, start, value in entry.parts:
+            if line in covered:
+                continue
             for match in _TODO.finditer(value):
                 yield MetaHit(
                     line, start + match.start() + 1, "W216", f"{entry.key} still says TODO"
                 )
     for number in range(post.body_start, len(post.prose_lines) + 1):
+        if number in covered:
+            continue
         for match in _TODO.finditer(post.prose_lines[number - 1]):
             yield MetaHit(number, match.start() + 1, "W216", "the text still says TODO")
 
@@ -378,15 +443,18 @@ def check_metadata(
     relpath: str | None,
 ) -> list[MetaHit]:
     """Every metadata, image and link check on one post."""
+    placeholders = list(check_placeholders(post))
     hits = [
         *_check_header(post, config, is_page),
         *_check_dates(post, config, is_page, now),
         *_check_authors(post, index),
         *_check_images(post),
-        *_check_todo(post),
+        *placeholders,
+        *_check_todo(post, {hit.line for hit in placeholders}),
     ]
     if index.complete and relpath is not None:
         hits += [
+            *check_hero_file(post, index),
             *_check_links(post, relpath, index),
             *_check_related(post, index),
             *_check_duplicates(post, relpath, index, config, is_page),

@@ -44,6 +44,8 @@ _TABLE = [
     Code("E214", "error", "missing Date", False),
     Code("W215", "warning", "Modified earlier than Date", False),
     Code("W216", "warning", "TODO placeholder in a published post", False),
+    Code("E217", "error", "new-post placeholder in a published post", False),
+    Code("E218", "error", "hero Image file missing", False),
     # The linter's own configuration
     Code("W301", "warning", "unknown code in Lint_disable", False),
 ]
