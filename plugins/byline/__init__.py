@@ -90,6 +90,7 @@ def on_article_generator_finalized(generator) -> None:
         article.date_iso = article.date.isoformat()
         article.body_text = body_text(article._content)
         article.reading_time = minutes_for(count_text_words(article.body_text), words_per_minute)
+        _clean_summary(article)
         article.standfirst = plain_text(meta.get("summary", ""))
         article.description = article.standfirst or shorten(plain_text(article.summary), 200)
         article.hero, problems = resolve_hero(
@@ -144,6 +145,45 @@ def on_article_generator_finalized(generator) -> None:
         ((category.name, category.url) for category, _ in generator.categories),
         key=lambda item: item[0].lower(),
     )
+
+
+def _clean_summary(content) -> None:
+    """Sanitise the standfirst once, where every later reader (page, feed, digest) sees it.
+
+    The clean HTML replaces Pelican's own copy, so the feed writer and the intersite-link
+    refresh work on it too; ``standfirst_html`` is what the templates print.
+    """
+    from markupsafe import Markup
+
+    from .sanitise import clean_standfirst
+
+    summary = content.metadata.get("summary")
+    if summary:
+        summary = clean_standfirst(str(summary))
+        content.metadata["summary"] = summary
+        content._summary = summary
+    content.standfirst_html = Markup(summary or "")
+
+
+def on_page_generator_finalized(generator) -> None:
+    """Pages get the same sanitised standfirst as articles."""
+    for page in [
+        *generator.pages,
+        *generator.translations,
+        *getattr(generator, "hidden_pages", []),
+        *getattr(generator, "hidden_translations", []),
+        *getattr(generator, "draft_pages", []),
+        *getattr(generator, "draft_translations", []),
+    ]:
+        _clean_summary(page)
+
+
+def on_write_content(generator, content) -> None:
+    """Pick up the standfirst after Pelican resolved its {filename} links (still clean:
+    only link targets change)."""
+    from markupsafe import Markup
+
+    content.standfirst_html = Markup(content.metadata.get("summary") or "")
 
 
 # What the build itself already reports in its own words; the rest comes from the linter.
@@ -310,3 +350,6 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.get_generators.connect(on_get_generators)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.page_generator_finalized.connect(on_page_generator_finalized)
+    signals.article_generator_write_article.connect(on_write_content)
+    signals.page_generator_write_page.connect(on_write_content)
