@@ -76,7 +76,7 @@ def test_one_file_name_in_two_folders_keeps_the_first_path(site, warnings_log):
 
 @pytest.mark.parametrize(
     ("name", "url", "owner"),
-    [("archives", "archives/", "archives page"), ("sections", "sections/", "categories page")],
+    [("archives", "archives/", "archives page"), ("sections", "sections/", "sections page")],
 )
 def test_a_post_named_like_a_generated_page_leaves_the_page_alone(
     site, warnings_log, name, url, owner

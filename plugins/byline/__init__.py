@@ -84,7 +84,8 @@ def _fix_empty_slugs(articles: list) -> None:
         for wrapper in wrappers:
             if wrapper is None or not hasattr(wrapper, "_normalize_key"):
                 continue
-            slug = wrapper._slug if wrapper._slug is not None else None
+            # Pelican's own slugify, asked without its "Unable to generate" warning.
+            slug = wrapper._slug
             if slug is None:
                 slug = wrapper._normalize_key(wrapper.name)
             if slug:

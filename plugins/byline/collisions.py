@@ -25,6 +25,8 @@ GENERATED, PAGE, POST = 0, 1, 2
 NEWSLETTER_ARCHIVE = "newsletter/index.html"
 NEWSLETTER_FILES = ("newsletter/feed.atom.xml", "newsletter/feed.rss.xml")
 _FEEDS = ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS")
+# Pelican's template names in the words the site uses.
+_PAGE_NAMES = {"index": "home", "categories": "sections"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def generated_pages(settings: dict[str, Any]) -> list[Claim]:
         key = f"{str(name).upper()}_SAVE_AS"
         save_as = settings.get(key, f"{name}.html")
         if save_as:
-            claims.append(Claim(normalise(save_as), f"the {name} page ({key})", GENERATED))
+            label = f"the {_PAGE_NAMES.get(name, name)} page ({key})"
+            claims.append(Claim(normalise(save_as), label, GENERATED))
     for source, save_as in (settings.get("TEMPLATE_PAGES") or {}).items():
         if save_as:
             claims.append(Claim(normalise(save_as), f"the template page {source}", GENERATED))
