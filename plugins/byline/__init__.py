@@ -49,6 +49,150 @@ def on_readers_init(readers) -> None:
     install(readers)
 
 
+_ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+_PAGE_LISTS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def _contents(generator, names: tuple[str, ...]) -> list:
+    return [item for name in names for item in getattr(generator, name, None) or []]
+
+
+def _fix_empty_slugs(articles: list) -> None:
+    """A section, tag or author whose name slugifies to nothing ("}", an emoji) would be
+    written to section//, shared by every such name; give it a stable slug of its own."""
+    from .collisions import fallback_slug
+
+    kinds = {"Category": "section", "Tag": "tag", "Author": "author"}
+    for article in articles:
+        wrappers = [getattr(article, "category", None)]
+        wrappers += list(getattr(article, "tags", None) or [])
+        wrappers += list(getattr(article, "authors", None) or [])
+        for wrapper in wrappers:
+            if wrapper is None or not hasattr(wrapper, "_normalize_key"):
+                continue
+            # Pelican's own slugify, asked without its "Unable to generate" warning.
+            slug = wrapper._slug
+            if slug is None:
+                slug = wrapper._normalize_key(wrapper.name)
+            if slug:
+                continue
+            kind = kinds.get(type(wrapper).__name__, type(wrapper).__name__.lower())
+            wrapper.slug = fallback_slug(kind, wrapper.name)
+            logger.warning(
+                "%s: the %s '%s' has no letters or digits to make an address from, so its "
+                "page is /%s for now; rename it in the %s line.",
+                display_path(article.source_path),
+                kind,
+                wrapper.name,
+                wrapper.url,
+                {"section": "Category", "tag": "Tags", "author": "Author"}.get(kind, kind),
+            )
+
+
+def _content_claims(items: list, rank: int) -> list:
+    from .collisions import Claim, normalise
+
+    claims = []
+    for item in items:
+        save_as = normalise(getattr(item, "save_as", "") or "")
+        if save_as:
+            date = getattr(item, "date", None) if rank else None
+            owner = display_path(item.source_path)
+            claims.append(Claim(save_as, owner, rank, date, handle=item))
+    return claims
+
+
+def _taxonomy_claims(settings: dict, articles: list) -> list:
+    from .collisions import taxonomy_pages
+
+    categories = {a.category.slug for a in articles if getattr(a, "category", None)}
+    tags = {t.slug for a in articles for t in getattr(a, "tags", None) or []}
+    authors = {w.slug for a in articles for w in getattr(a, "authors", None) or []}
+    return [
+        *taxonomy_pages(settings, "CATEGORY", categories),
+        *taxonomy_pages(settings, "TAG", tags),
+        *taxonomy_pages(settings, "AUTHOR", authors),
+    ]
+
+
+def _read_pages_ahead(generator) -> list:
+    """The site's pages, read as the page generator will read them a moment later, so a
+    post that wants a page's URL loses before it reaches the sections and feeds."""
+    from pelican.contents import Page, SkipStub
+
+    settings = generator.settings
+    pages = []
+    for path in generator.get_files(settings["PAGE_PATHS"], exclude=settings["PAGE_EXCLUDES"]):
+        try:
+            page = generator.readers.read_file(
+                base_path=generator.path, path=path, content_class=Page, context={}
+            )
+        except Exception:  # noqa: BLE001 - the page generator reports it in a moment
+            continue
+        if not isinstance(page, SkipStub) and page.status in ("published", "hidden", "draft"):
+            pages.append(page)
+    return pages
+
+
+def _drop(generator, names: tuple[str, ...], loser) -> None:
+    for name in names:
+        items = getattr(generator, name, None)
+        if isinstance(items, list):
+            items[:] = [item for item in items if item is not loser]
+    for item in _contents(generator, names):
+        translations = getattr(item, "translations", None)
+        if isinstance(translations, list):
+            translations[:] = [other for other in translations if other is not loser]
+
+
+def _settle_collisions(generator, claims: list, names: tuple[str, ...]) -> None:
+    from .collisions import resolve
+
+    for collision in resolve(claims):
+        for loser in collision.losers:
+            if loser.handle is None:
+                continue
+            logger.warning("E211 %s.", collision.message(loser))
+            _drop(generator, names, loser.handle)
+            loser.handle.override_save_as = ""  # whatever still lists it, nothing writes it
+
+
+def on_article_generator_pretaxonomy(generator) -> None:
+    """Posts that want a URL already taken lose it here, before sections, tags and feeds
+    are built, instead of stopping the build when Pelican writes the second file."""
+    from dataclasses import replace
+
+    from .collisions import PAGE, POST, generated_pages
+
+    settings = generator.settings
+    articles = _contents(generator, _ARTICLE_LISTS)
+    _fix_empty_slugs(articles)
+    # Pages read ahead carry no handle: they are only weighed here, never dropped (the
+    # page generator settles their own clashes when it has read them for real).
+    pages = [replace(c, handle=None) for c in _content_claims(_read_pages_ahead(generator), PAGE)]
+    claims = [
+        *generated_pages(settings),
+        *_taxonomy_claims(settings, generator.articles),
+        *pages,
+        *_content_claims(articles, POST),
+    ]
+    _settle_collisions(generator, claims, _ARTICLE_LISTS)
+
+
 def _load_author_profiles(settings: dict) -> dict:
     from .authors import AuthorDataError, load_authors
 
@@ -90,6 +234,7 @@ def on_article_generator_finalized(generator) -> None:
         article.date_iso = article.date.isoformat()
         article.body_text = body_text(article._content)
         article.reading_time = minutes_for(count_text_words(article.body_text), words_per_minute)
+        _clean_summary(article)
         article.standfirst = plain_text(meta.get("summary", ""))
         article.description = article.standfirst or shorten(plain_text(article.summary), 200)
         article.hero, problems = resolve_hero(
@@ -146,8 +291,55 @@ def on_article_generator_finalized(generator) -> None:
     )
 
 
+def _clean_summary(content) -> None:
+    """Sanitise the standfirst once, where every later reader (page, feed, digest) sees it.
+
+    The clean HTML replaces Pelican's own copy, so the feed writer and the intersite-link
+    refresh work on it too; ``standfirst_html`` is what the templates print.
+    """
+    from markupsafe import Markup
+
+    from .sanitise import clean_standfirst
+
+    summary = content.metadata.get("summary")
+    if summary:
+        summary = clean_standfirst(str(summary))
+        content.metadata["summary"] = summary
+        content._summary = summary
+    content.standfirst_html = Markup(summary or "")
+
+
+def on_page_generator_finalized(generator) -> None:
+    """Pages that want a generated page's or another page's URL lose it; pages get the
+    same sanitised standfirst as articles."""
+    from .collisions import PAGE, POST, generated_pages
+
+    context = generator.context
+    published = list(context.get("articles") or [])
+    posts = [*published, *(context.get("hidden_articles") or []), *(context.get("drafts") or [])]
+    claims = [
+        *generated_pages(generator.settings),
+        *_taxonomy_claims(generator.settings, published),
+        *_content_claims(_contents(generator, _PAGE_LISTS), PAGE),
+        # Settled against the pages read ahead already; should one still clash, the page
+        # wins and the post is at least never written over it.
+        *_content_claims(posts, POST),
+    ]
+    _settle_collisions(generator, claims, _PAGE_LISTS)
+    for page in _contents(generator, _PAGE_LISTS):
+        _clean_summary(page)
+
+
+def on_write_content(generator, content) -> None:
+    """Pick up the standfirst after Pelican resolved its {filename} links (still clean:
+    only link targets change)."""
+    from markupsafe import Markup
+
+    content.standfirst_html = Markup(content.metadata.get("summary") or "")
+
+
 # What the build itself already reports in its own words; the rest comes from the linter.
-_REPORTED_BY_THE_BUILD = ["E202", "E205", "E210", "E213", "E214"]
+_REPORTED_BY_THE_BUILD = ["E202", "E205", "E210", "E211", "E213", "E214"]
 
 
 def _lint_on_build(settings: dict) -> None:
@@ -310,3 +502,7 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.get_generators.connect(on_get_generators)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
+    signals.page_generator_finalized.connect(on_page_generator_finalized)
+    signals.article_generator_write_article.connect(on_write_content)
+    signals.page_generator_write_page.connect(on_write_content)

@@ -1,8 +1,13 @@
-"""A Markdown reader that survives a malformed or missing date instead of dropping the post.
+"""A Markdown reader that survives bad dates and stray control characters.
 
 Pelican's own reader raises on ``Date: 2026-13-45`` and the post vanishes from the site,
 and a post with no date at all is skipped. Byline warns, names the file and the fix, and
 builds the post dated by the file's modification time.
+
+A Word soft return (U+000B) or a Unicode line separator pasted into a title reaches the
+feed writer and the newsletter manifest, which cannot hold it, and the build stops with a
+traceback. The reader cleans every metadata field and the body with the one rule in
+``byline.textclean`` and says once per file and field what it removed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from datetime import datetime
 
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
+
+from .textclean import clean_text, control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +55,42 @@ class TolerantMarkdownReader(MarkdownReader):
                 return True
         return False
 
+    def _warn_cleaned(self, field: str, characters: list[str]) -> None:
+        from . import display_path
+
+        logger.warning(
+            "%s: %s held control character(s) %s, which feeds and emails cannot carry; "
+            "they were removed (retype the text, or run `invoke lint --fix`).",
+            display_path(self._source_path),
+            field,
+            ", ".join(characters),
+        )
+
+    def _clean_metadata(self, meta: dict) -> None:
+        """Control characters out of every field; only formatted ones (Summary) keep lines."""
+        formatted = {name.lower() for name in self.settings.get("FORMATTED_FIELDS", [])}
+        for name, values in meta.items():
+            found: dict[str, None] = {}
+            for value in values:
+                found.update(dict.fromkeys(control_characters(value)))
+            if not found:
+                continue
+            one_line = name.lower() not in formatted
+            meta[name] = [clean_text(value, single_line=one_line) for value in values]
+            self._warn_cleaned(name.capitalize(), list(found))
+
+    def read(self, source_path: str):
+        """Pelican's read, with control characters out of the body's HTML too."""
+        content, metadata = super().read(source_path)
+        found = control_characters(content)
+        if found:
+            content = clean_text(content)
+            self._warn_cleaned("the body", found)
+        return content, metadata
+
     def _parse_metadata(self, meta: dict) -> dict:
         path = self._source_path
+        self._clean_metadata(meta)
         for name in list(meta):
             if name.lower() not in ("date", "modified"):
                 continue

@@ -339,22 +339,6 @@ def _check_related(post: Post, index: SiteIndex) -> Iterator[MetaHit]:
             )
 
 
-def _check_duplicates(
-    post: Post, relpath: str, index: SiteIndex, config: LintConfig, is_page: bool
-) -> Iterator[MetaHit]:
-    key = slug_key(post, relpath, config, is_page)
-    others = [other for other in index.slugs.get(key, ()) if other != relpath]
-    if others:
-        entry = post.fields.get("slug")
-        yield MetaHit(
-            entry.line if entry else 1,
-            entry.column if entry else 1,
-            "E211",
-            f"slug '{key[1]}' is also used by {', '.join(others)}; one page would overwrite "
-            "the other, so rename a file or add a `Slug:` line",
-        )
-
-
 def is_draft(post: Post) -> bool:
     return post.meta("status").strip().lower() == "draft"
 
@@ -457,6 +441,5 @@ def check_metadata(
             *check_hero_file(post, index),
             *_check_links(post, relpath, index),
             *_check_related(post, index),
-            *_check_duplicates(post, relpath, index, config, is_page),
         ]
     return hits

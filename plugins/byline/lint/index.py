@@ -10,6 +10,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 
@@ -29,6 +30,8 @@ class SiteIndex:
     known_paths: frozenset[str] = frozenset()  # top-level paths that are not posts: "archives"
     authors: frozenset[str] | None = None  # None: no authors file, so nobody is unknown
     complete: bool = False  # False for a single post linted alone: skip link/slug checks
+    # relpath -> what E211 says about it: a URL it shares with another file or a generated page
+    clashes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def slug_names(self) -> frozenset[str]:
@@ -57,3 +60,52 @@ def known_paths(settings: dict, extra: list[str] | tuple[str, ...] = ()) -> froz
     for value in (settings.get("TEMPLATE_PAGES") or {}).values():
         names.add(str(value).split("/")[0])
     return frozenset(names)
+
+
+# Pelican's defaults, for a settings dict that leaves them out (tests, a bare config).
+_SAVE_AS_DEFAULTS = {
+    "ARTICLE_SAVE_AS": "{slug}.html",
+    "ARTICLE_LANG_SAVE_AS": "{slug}-{lang}.html",
+    "DRAFT_SAVE_AS": "drafts/{slug}.html",
+    "DRAFT_LANG_SAVE_AS": "drafts/{slug}-{lang}.html",
+    "PAGE_SAVE_AS": "pages/{slug}.html",
+    "PAGE_LANG_SAVE_AS": "pages/{slug}-{lang}.html",
+    "DRAFT_PAGE_SAVE_AS": "drafts/pages/{slug}.html",
+    "DRAFT_PAGE_LANG_SAVE_AS": "drafts/pages/{slug}-{lang}.html",
+}
+
+
+def save_as(
+    settings: dict,
+    *,
+    slug: str,
+    is_page: bool,
+    status: str = "",
+    lang: str = "",
+    date: datetime | None = None,
+    category: str = "",
+    author: str = "",
+    explicit: str = "",
+) -> str | None:
+    """The file Pelican will write a post or page to, worked out as Pelican does
+    (``Save_as:`` first, then the draft/page/article and language patterns); None when
+    the pattern needs something the linter cannot know."""
+    if explicit:
+        return explicit
+    default_lang = str(settings.get("DEFAULT_LANG") or "en")
+    draft = status.lower() == "draft"
+    kind = ("DRAFT_PAGE" if draft else "PAGE") if is_page else ("DRAFT" if draft else "ARTICLE")
+    translated = bool(lang) and lang.lower() != default_lang.lower()
+    key = f"{kind}_LANG_SAVE_AS" if translated else f"{kind}_SAVE_AS"
+    template = settings.get(key, _SAVE_AS_DEFAULTS[key])
+    values = {
+        "slug": slug,
+        "lang": lang or default_lang,
+        "date": date or datetime.now(),
+        "category": slugify(category or str(settings.get("DEFAULT_CATEGORY") or "misc")),
+        "author": slugify(author),
+    }
+    try:
+        return str(template).format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None

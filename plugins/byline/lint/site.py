@@ -14,11 +14,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .checks_meta import check_metadata, local_naive, slug_key
+from ..collisions import (
+    GENERATED,
+    PAGE,
+    POST,
+    Claim,
+    generated_pages,
+    normalise,
+    resolve,
+    taxonomy_pages,
+)
+from .checks_meta import check_metadata, local_naive, parse_date, post_slug, slug_key
 from .checks_text import apostrophe_style, brand_pattern, check_unit
 from .codes import severity
 from .config import LintConfig, disabled, is_known, post_switches
-from .index import SiteIndex, known_paths, load_author_names
+from .index import SiteIndex, known_paths, load_author_names, save_as, slugify
 from .model import Finding
 from .mojibake import BYTE
 from .post import Post, decode, parse
@@ -87,6 +97,10 @@ def lint_post(
         post, config=config, now=now, is_page=is_page, index=index, relpath=relpath
     ):
         add(hit.line, hit.column, hit.code, hit.message, hit.fix, hit.length)
+    if index.complete and relpath is not None:
+        where = post.fields.get("slug")
+        for message in index.clashes.get(relpath, ()):
+            add(where.line if where else 1, where.column if where else 1, "E211", message)
     return sorted(set(findings))
 
 
@@ -164,21 +178,82 @@ def sources(content_path: Path | str, settings: dict[str, Any] | None = None) ->
     return found
 
 
+# Pelican's own list, for a settings dict that leaves it out.
+_DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _clashes(
+    content: Path, settings: dict[str, Any], found: list[Source], posts: dict[str, Post]
+) -> dict[str, tuple[str, ...]]:
+    """E211 messages per file: the URL each post and page would be written to, weighed
+    against every other and the generated pages by the build's own rule."""
+    config = LintConfig.from_settings(settings)
+    settings = {"DIRECT_TEMPLATES": _DIRECT_TEMPLATES, **settings}
+    claims = list(generated_pages(settings))
+    sections: set[str] = set()
+    tags: set[str] = set()
+    authors: set[str] = set()
+    for source in found:
+        post = posts[source.relpath]
+        status = post.meta("status").lower()
+        target = save_as(
+            settings,
+            slug=post_slug(post, source.relpath, config),
+            is_page=source.is_page,
+            status=status,
+            lang=post.meta("lang"),
+            date=parse_date(post.meta("date")),
+            category=post.meta("category"),
+            author=post.meta("author"),
+            explicit=post.meta("save_as"),
+        )
+        if target is None:
+            continue
+        rank = PAGE if source.is_page else POST
+        date = parse_date(post.meta("date")) if rank == POST else None
+        owner = str(content / source.relpath)
+        claims.append(Claim(normalise(target), owner, rank, date, handle=source.relpath))
+        if rank == POST and status not in ("draft", "hidden"):
+            if post.meta("category"):
+                sections.add(slugify(post.meta("category")))
+            tags.update(slugify(tag) for tag in _split(post.meta("tags")))
+            authors.update(slugify(name) for name in _split(post.meta("author")))
+    claims += taxonomy_pages(settings, "CATEGORY", sections - {""})
+    claims += taxonomy_pages(settings, "TAG", tags - {""})
+    claims += taxonomy_pages(settings, "AUTHOR", authors - {""})
+    messages: dict[str, list[str]] = {}
+    for collision in resolve(claims):
+        for loser in collision.losers:
+            text = collision.message(loser)
+            for side in (collision.winner, loser):
+                if side.rank != GENERATED and isinstance(side.handle, str):
+                    messages.setdefault(side.handle, []).append(text)
+    return {relpath: tuple(texts) for relpath, texts in messages.items()}
+
+
 def build_index(
     content_path: Path | str,
     settings: dict[str, Any] | None = None,
     posts: dict[str, Post] | None = None,
 ) -> SiteIndex:
-    """Files, slugs and author names of the site, for the cross-file checks."""
+    """Files, slugs, author names and URL clashes of the site, for the cross-file checks."""
     config = LintConfig.from_settings(settings)
     content = Path(content_path)
     files = frozenset(
         path.relative_to(content).as_posix() for path in content.rglob("*") if path.is_file()
     )
+    found = sources(content, settings)
+    posts = {
+        source.relpath: (posts or {}).get(source.relpath) or read_post(source.path)
+        for source in found
+    }
     slugs: dict[tuple[str, str, str], list[str]] = {}
-    for source in sources(content, settings):
-        post = (posts or {}).get(source.relpath) or read_post(source.path)
-        key = slug_key(post, source.relpath, config, source.is_page)
+    for source in found:
+        key = slug_key(posts[source.relpath], source.relpath, config, source.is_page)
         slugs.setdefault(key, []).append(source.relpath)
     return SiteIndex(
         files=files,
@@ -186,6 +261,7 @@ def build_index(
         known_paths=known_paths(settings or {}, config.known_paths),
         authors=load_author_names(content / config.authors_file),
         complete=True,
+        clashes=_clashes(content, dict(settings or {}), found, posts),
     )
 
 
