@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from byline.sending import (
     AlreadySentError,
+    AuthenticationFailed,
     ExitCode,
     SendCancelled,
     SendRefused,
@@ -374,3 +375,36 @@ def test_an_eml_of_the_frozen_issue_is_what_a_dry_run_shows(tmp_path):
     (eml,) = summary.files
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert "Raise your prices" in message.get_body(("plain",)).get_content()
+
+
+def test_a_refused_login_freezes_nothing(tmp_path):
+    root = project(tmp_path)
+    handler = kit.Recorder()
+    with kit.Server(handler, password=kit.SMTP_PASSWORD) as server:
+        conf = settings(server.port, BYLINE_SEND_SMTP_USERNAME="news")
+        env = {**kit.ENV, "BYLINE_SMTP_PASSWORD": "not-the-password"}
+        with pytest.raises(AuthenticationFailed):
+            send(root, server.port, env=env, conf=conf)
+    assert not (root / "data" / "newsletter").exists()  # the next build may still change it
+
+
+# --- Item 8: a "sent" line is final
+
+
+def test_a_line_after_sent_never_makes_a_reader_due_again(tmp_path):
+    root = kit.project(tmp_path, ["ada@example.com", "bob@example.org"])
+    issue = json.loads((root / kit.MANIFEST).read_text())["id"]
+    lines = [
+        {"issue": issue, "round": 1, "address": "ada@example.com", "state": "pending"},
+        {"issue": issue, "round": 1, "address": "ada@example.com", "state": "sent"},
+        {"issue": issue, "round": 1, "address": "ada@example.com", "state": "deferred"},
+        {"issue": issue, "round": 1, "address": "ada@example.com", "state": "pending"},
+    ]
+    (root / "data" / "send-ledger.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    handler = kit.Recorder()
+    with kit.Server(handler) as server:
+        summary = send_issue(
+            root / kit.MANIFEST, kit.settings(server.port), kit.ENV, base_dir=root, yes=True
+        )
+    assert handler.received() == {"bob@example.org": 1}
+    assert summary.uncertain == [] and summary.already_sent == 1 and summary.complete

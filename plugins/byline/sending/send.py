@@ -745,7 +745,6 @@ def _live_list(
     summary.uncertain = list(plan.uncertain)
     if plan.recipients:
         _ask(plan, yes, confirm)
-        run.freeze()
         try:
             # A refused login stops here, before any ledger line; a server that is not
             # answering yet gets the usual retries.
@@ -756,6 +755,7 @@ def _live_list(
         progress = progress_for(len(plan.recipients))
         consecutive = 0
         try:
+            run.freeze()  # logged in, about to deliver: from here on this copy is the issue
             for subscriber in plan.recipients:
                 limiter.wait()
                 outcome = _deliver_one(run, subscriber, plan.state.recipients.get(subscriber.key))
