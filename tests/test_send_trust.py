@@ -408,3 +408,20 @@ def test_a_line_after_sent_never_makes_a_reader_due_again(tmp_path):
         )
     assert handler.received() == {"bob@example.org": 1}
     assert summary.uncertain == [] and summary.already_sent == 1 and summary.complete
+
+
+def test_a_sent_issue_missing_from_the_build_is_read_from_its_frozen_copy(tmp_path):
+    root = project(tmp_path)
+    handler = kit.Recorder()
+    handler.rcpt = lambda index, address: "451 later" if "bob" in address else None
+    sent_dir = "archive/sent-issues"  # not the default, so no path happens to line up
+    with kit.Server(handler) as server:
+        conf = settings(server.port, BYLINE_SEND_RETRIES=0, BYLINE_NEWSLETTER_SENT_DIR=sent_dir)
+        send(root, server.port, conf=conf)
+        shutil.rmtree(root / "public")
+        handler.rcpt = None
+        frozen = root / sent_dir / "1" / "manifest.json"
+        summary = send_issue(frozen, conf, kit.ENV, base_dir=root, yes=True, progress=False)
+    assert summary.sent == ["bob@example.org"] and summary.complete
+    assert handler.received() == {a: 1 for a in READERS}
+    assert (root / sent_dir / "1" / "sent.json").is_file()

@@ -256,7 +256,10 @@ def _load(
     config = config_from_settings(
         settings, environ if environ is not None else {}, base_dir=base_dir
     )
-    issue = load_issue(manifest, output_dir)
+    # A manifest inside the sent folder is a frozen copy (``--issue N`` of a sent issue
+    # that the current build no longer has): its files lie beside it.
+    frozen = Path(manifest).resolve().is_relative_to(config.sent_dir)
+    issue = load_issue(manifest, output_dir, frozen=frozen)
     provider = load_provider(config)
     if provider.audience == "list":
         require_personal_mail(config)
