@@ -364,64 +364,64 @@ def newsletter_preview(c):
         print("No browser here; open that file in one.")
 
 
-def _ask(text):
-    """Show what is about to happen and go ahead only on an explicit 'send'."""
-    print(text)
-    try:
-        return input("Type 'send' to go ahead: ").strip().lower() == "send"
-    except EOFError:  # no one at the keyboard: never send by default
-        return False
-
-
 @task(
     name="send",
     help={
-        "issue": "issue number to send (default: the latest exported issue)",
+        "issue": "issue number to send (default: the latest issue in public/)",
         "dry_run": "write the messages as .eml files into data/send-dry-run/ and send nothing",
         "test_to": "send one copy to this address only",
         "resend_uncertain": "also send to readers a crash left unsure about",
+        "retry_failed": "send again to readers whose server refused the issue earlier",
         "force": "send an issue that was already sent in full (asks to confirm)",
         "yes": "do not ask for confirmation (for scripts)",
     },
 )
 def newsletter_send(
-    c, issue=0, dry_run=False, test_to="", resend_uncertain=False, force=False, yes=False
+    c,
+    issue=0,
+    dry_run=False,
+    test_to="",
+    resend_uncertain=False,
+    retry_failed=False,
+    force=False,
+    yes=False,
 ):
-    """Send an exported newsletter issue exactly once (SMTP or Buttondown)"""
+    """Send a newsletter issue of the production build exactly once (SMTP or Buttondown)"""
     from byline.digest import latest_issue_email
-    from byline.sending import SendError, SendStopped, send_issue
+    from byline.newsletter.frozen import frozen_folder, is_frozen
+    from byline.sending.cli import SendOptions, run
+    from byline.sending.config import sent_dir
+    from byline.sending.exitcodes import ExitCode
 
+    settings = _publish_settings()  # the production build's settings: what public/ holds
+    root = Path(SETTINGS["PATH"]).resolve().parent
     output = Path(CONFIG["publish_path"])
     if issue:
         manifest = output / "newsletter" / str(issue) / "manifest.json"
+        frozen = sent_dir(settings, root)
+        if not manifest.is_file() and is_frozen(frozen, issue):  # sent before, not rebuilt
+            manifest = frozen_folder(frozen, issue) / "manifest.json"
     else:
         latest = latest_issue_email(output)
         if latest is None:
-            sys.exit(
+            print(
                 f"newsletter.send: no exported issue in {output}/; build the production site "
-                "first with `invoke preview` (or `invoke publish`)."
+                "first with `invoke preview` (or `invoke publish`).",
+                file=sys.stderr,
             )
+            sys.exit(ExitCode.REFUSED)
         manifest = latest.parent / "manifest.json"
-    try:
-        summary = send_issue(
-            manifest,
-            SETTINGS,
-            os.environ,
-            base_dir=Path(SETTINGS["PATH"]).resolve().parent,
-            dry_run=dry_run,
-            test_to=test_to or None,
-            resend_uncertain=resend_uncertain,
-            force=force,
-            yes=yes,
-            confirm=_ask,
-        )
-    except SendStopped as error:
-        if error.summary:
-            print("\n".join(error.summary.lines()))
-        sys.exit(f"newsletter.send: {error}")
-    except SendError as error:
-        sys.exit(f"newsletter.send: {error}")
-    print("\n".join(summary.lines()))
+    options = SendOptions(
+        dry_run=dry_run,
+        test_to=test_to or None,
+        resend_uncertain=resend_uncertain,
+        retry_failed=retry_failed,
+        force=force,
+        yes=yes,
+    )
+    code = run(manifest, settings, os.environ, options, base_dir=root)
+    if code:
+        sys.exit(int(code))
 
 
 def pelican_run(cmd):

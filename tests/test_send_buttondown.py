@@ -43,6 +43,7 @@ def run(root: Path, httpserver, **kw):
     kw.setdefault("yes", True)
     kw.setdefault("progress", False)
     settings = {
+        "BYLINE_ALLOW_NON_PUBLIC_URL": True,  # the fixture's links are on example.com
         "OUTPUT_PATH": "output",
         "BYLINE_SEND_PROVIDER": "buttondown",
         "BYLINE_SEND_BUTTONDOWN_API_URL": httpserver.url_for("/v1"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_module
 
 INVOKE = Path(sys.executable).parent / "invoke"
 QUICKSTART_TASKS = [
@@ -113,11 +114,14 @@ def test_newsletter_send_dry_run_writes_eml_files_and_reports_bad_rows(project):
     assert "line 6 'not-an-address': not a valid email address" in result.stdout
     assert "duplicate address" in result.stdout and "status 'unsubscribed'" in result.stdout
     assert "s3cret-for-tests" not in "".join(p.read_text() for p in emls)
+    # preview builds for the shipped placeholder address: the dry run says so, plainly.
+    assert "LINKS NOT PUBLIC" in result.stdout and "thecounter.example.com" in result.stdout
 
 
 def test_newsletter_send_asks_first_and_sends_nothing_without_an_answer(project):
     env = _send_project(project)
     env["BYLINE_SMTP_PASSWORD"] = "pw-for-tests"  # the server is never reached
+    env["BYLINE_ALLOW_NON_PUBLIC_URL"] = "1"  # preview built for the placeholder address
     result = subprocess.run(
         [str(INVOKE), "newsletter.send"],
         cwd=project,
@@ -127,12 +131,161 @@ def test_newsletter_send_asks_first_and_sends_nothing_without_an_answer(project)
         env=env,
         stdin=subprocess.DEVNULL,
     )
-    assert result.returncode != 0
+    assert result.returncode == 1  # ExitCode.NOT_SENT
     assert "2 recipient(s)" in result.stdout and "nothing was sent" in result.stderr
     assert (
         not (project / "data" / "send-ledger.jsonl").exists()
         or "sent" not in (project / "data" / "send-ledger.jsonl").read_text()
     )
+
+
+def test_newsletter_send_refuses_links_that_are_not_public(project):
+    env = _send_project(project)
+    env["BYLINE_SMTP_PASSWORD"] = "pw-for-tests"
+    result = subprocess.run(
+        [str(INVOKE), "newsletter.send", "--yes"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 2, result.stderr  # ExitCode.REFUSED
+    assert "https://thecounter.example.com" in result.stderr
+    assert "invoke preview" in result.stderr and "public/" in result.stderr
+    assert not (project / "data" / "send-ledger.jsonl").exists()
+
+
+# --- newsletter.send against a real SMTP server: one exit code per outcome
+
+sendkit = fixture_module("send_test_kit", ROOT / "tests" / "fixtures" / "send" / "sendkit.py")
+PUBLIC_SITE = "https://thecounter.news"  # a public-looking address; nothing fetches it
+SMTP_SETTINGS = """
+import os as _os
+BYLINE_SEND_FROM_ADDRESS = "news@thecounter.news"
+BYLINE_SEND_UNSUBSCRIBE_URL = "https://thecounter.news/unsubscribe?email={email}&token={token}"
+BYLINE_SEND_SMTP_HOST = "127.0.0.1"
+BYLINE_SEND_SMTP_PORT = int(_os.environ.get("TEST_SMTP_PORT", "0"))
+BYLINE_SEND_SMTP_SECURITY = "none"
+BYLINE_SEND_SMTP_USERNAME = ""  # aiosmtpd on 127.0.0.1 takes mail without a login
+BYLINE_SEND_RATE = 0
+BYLINE_SEND_RETRIES = 0
+BYLINE_SEND_SMTP_TIMEOUT = 10
+"""
+
+
+@pytest.fixture(scope="module")
+def built_for_sending(tmp_path_factory) -> Path:
+    """A project with one post, built for production once (`invoke preview`)."""
+    root = tmp_path_factory.mktemp("send-project")
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("theme", "plugins"):
+        os.symlink(ROOT / name, root / name)
+    (root / "content").mkdir()
+    shutil.copy(ROOT / "content" / "authors.toml", root / "content" / "authors.toml")
+    post = "Title: Hello\nDate: 2026-01-06 09:00\nAuthor: Maya Okafor\nSummary: Hi.\n\nBody.\n"
+    (root / "content" / "hello.md").write_text(post)
+    with open(root / "pelicanconf.py", "a") as conf:
+        conf.write(SMTP_SETTINGS)
+    (root / "data").mkdir()
+    shutil.copy(ROOT / "data" / "subscribers.example.csv", root / "data" / "subscribers.csv")
+    env = {**os.environ, "BYLINE_SITEURL": PUBLIC_SITE}
+    built = subprocess.run(
+        [str(INVOKE), "preview"], cwd=root, capture_output=True, text=True, timeout=120, env=env
+    )
+    assert built.returncode == 0, built.stderr
+    return root
+
+
+@pytest.fixture
+def sendable(built_for_sending, tmp_path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(built_for_sending, copy, symlinks=True)
+    return copy
+
+
+def send(project: Path, port: int, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/root"),
+        "BYLINE_UNSUBSCRIBE_SECRET": "s3cret-for-tests",
+        "BYLINE_SITEURL": PUBLIC_SITE,
+        "TEST_SMTP_PORT": str(port),
+    }
+    return subprocess.run(
+        [str(INVOKE), "newsletter.send", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+READERS = {"reader.one@example.com", "reader.two@example.net"}
+
+
+def test_newsletter_send_exits_0_when_everyone_has_it_and_2_when_asked_again(sendable):
+    handler = sendkit.Recorder()
+    with sendkit.Server(handler) as server:
+        first = send(sendable, server.port, "--yes")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert handler.received() == {a: 1 for a in READERS}
+        assert "commit data/newsletter/1/" in first.stdout
+        assert (sendable / "data" / "newsletter" / "1" / "sent.json").is_file()
+        again = send(sendable, server.port, "--yes")
+    assert again.returncode == 2  # ExitCode.REFUSED: already sent
+    assert "already sent" in again.stderr and "2 reader(s)" in again.stderr
+    assert handler.received() == {a: 1 for a in READERS}
+
+
+def test_newsletter_send_exits_3_when_readers_are_deferred(sendable):
+    handler = sendkit.Recorder()
+    handler.rcpt = lambda index, address: "451 4.7.1 later" if "two" in address else None
+    with sendkit.Server(handler) as server:
+        result = send(sendable, server.port, "--yes")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "deferred (re-run to retry): reader.two@example.net" in result.stdout
+
+
+def test_newsletter_send_exits_4_when_readers_failed_and_retry_failed_reaches_them(sendable):
+    handler = sendkit.Recorder()
+    handler.rcpt = lambda index, address: "550 5.1.1 no such user" if "two" in address else None
+    with sendkit.Server(handler) as server:
+        result = send(sendable, server.port, "--yes")
+        assert result.returncode == 4, result.stdout + result.stderr
+        assert "failed: reader.two@example.net: 550 5.1.1 no such user" in result.stdout
+        handler.rcpt = None
+        retry = send(sendable, server.port, "--yes", "--retry-failed")
+    assert retry.returncode == 0, retry.stdout + retry.stderr
+    assert handler.received() == {a: 1 for a in READERS}
+
+
+def test_newsletter_send_exits_5_when_a_reader_is_uncertain(sendable):
+    manifest = json.loads((sendable / "public/newsletter/1/manifest.json").read_text())
+    line = {
+        "time": "2026-01-09T09:00:00.000+00:00",
+        "issue": manifest["id"],
+        "round": 1,
+        "provider": "smtp",
+        "address": "reader.one@example.com",
+        "state": "pending",
+        "message_id": "<left-by-a-crash@thecounter.news>",
+    }
+    (sendable / "data" / "send-ledger.jsonl").write_text(json.dumps(line) + "\n")
+    handler = sendkit.Recorder()
+    with sendkit.Server(handler) as server:
+        result = send(sendable, server.port, "--yes")
+    assert result.returncode == 5, result.stdout + result.stderr
+    assert handler.received() == {"reader.two@example.net": 1}
+    assert "uncertain" in result.stdout and "--resend-uncertain" in result.stdout
+
+
+def test_newsletter_send_lists_retry_failed(project):
+    shown = invoke(project, "--help", "newsletter.send").stdout
+    assert "--retry-failed" in shown and "--resend-uncertain" in shown
 
 
 def _publishable(project: Path, **settings: str) -> dict[str, str]:

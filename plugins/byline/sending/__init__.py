@@ -1,9 +1,12 @@
 """Send an exported newsletter issue exactly once (``invoke newsletter.send``).
 
-The sender reads only what the build exported (``output/newsletter/<n>/manifest.json`` and
-the email files it names), the subscribers CSV and the send ledger; it never runs Pelican.
-``send_issue`` is the one entry point the task calls; ``plan_send`` and
-``confirmation_text`` preview a send; ``DEFAULTS`` lists every BYLINE_SEND_* setting.
+The sender reads only what the production build exported
+(``public/newsletter/<n>/manifest.json`` and the email files it names), the frozen copy of
+an issue once it went out (``data/newsletter/<n>/``), the subscribers CSV and the send
+ledger; it never runs Pelican. ``send_issue`` does the work; ``cli.run`` is the command
+line both ``invoke newsletter.send`` and ``python -m byline.sending`` call, and
+``ExitCode`` is what they exit with; ``plan_send`` and ``confirmation_text`` preview a
+send; ``DEFAULTS`` lists every BYLINE_SEND_* setting.
 Providers: SMTP (one message per reader) and Buttondown (one broadcast per issue); see
 ``provider.py`` for how to add another. ``python -m byline.sending --help`` runs it without
 invoke.
@@ -21,11 +24,13 @@ from .errors import (
     SendCancelled,
     SendConfigError,
     SendError,
+    SendRefused,
     SendStopped,
     SubscriberFileError,
 )
+from .exitcodes import ExitCode
 from .issue import Issue, load_issue
-from .ledger import issue_state, read_records
+from .ledger import State, issue_state, read_records
 from .message import build_message, unsubscribe_token, unsubscribe_url, verify_unsubscribe_token
 from .provider import Outgoing, Provider, load_provider
 from .send import SendPlan, confirmation_text, plan_send, send_issue
@@ -37,6 +42,7 @@ __all__ = [
     "AlreadySentError",
     "AuthenticationFailed",
     "ConfirmationRequired",
+    "ExitCode",
     "Issue",
     "LedgerError",
     "ManifestError",
@@ -46,9 +52,11 @@ __all__ = [
     "SendConfig",
     "SendConfigError",
     "SendError",
+    "SendRefused",
     "SendPlan",
     "SendStopped",
     "SendSummary",
+    "State",
     "SubscriberFileError",
     "SubscriberList",
     "build_message",

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..textclean import clean_text
 from .errors import SendConfigError
 
 PREFIX = "BYLINE_SEND_"
 SECURITIES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 BUILTIN_PROVIDERS = ("smtp", "buttondown")
+#: The newsletter's setting for the frozen copies of sent issues (read here, defined there).
+SENT_DIR_KEY = "BYLINE_NEWSLETTER_SENT_DIR"
 
 DEFAULTS: dict[str, Any] = {
     # Provider and files (paths relative to the project folder; keep them out of output/)
@@ -62,6 +65,7 @@ class SendConfig:
     subscribers: Path = Path("data/subscribers.csv")
     ledger: Path = Path("data/send-ledger.jsonl")
     dry_run_dir: Path = Path("data/send-dry-run")
+    sent_dir: Path = Path("data/newsletter")  # frozen copies and send records, committed
     from_address: str = ""
     from_name: str = ""
     reply_to: str = ""
@@ -138,14 +142,21 @@ def _number(settings: Mapping[str, Any], key: str, kind: type, minimum: float) -
     return number
 
 
-def _path(settings: Mapping[str, Any], key: str, base: Path, output: Path | None) -> Path:
-    value = str(_get(settings, key) or DEFAULTS[key])
+def _path(
+    settings: Mapping[str, Any],
+    key: str,
+    base: Path,
+    output: Path | None,
+    default: str | None = None,
+) -> Path:
+    value = str(settings.get(key) or (DEFAULTS[key] if default is None else default))
     path = Path(value).expanduser()
     path = (path if path.is_absolute() else base / path).resolve()
     if output is not None and path.is_relative_to(output):
         raise SendConfigError(
             f"{key} ({value}) is inside the output folder {output}: it would be published "
-            "with the site. Keep subscriber data and the ledger outside output/."
+            "with the site, or wiped by the next build. Keep subscriber data, the ledger "
+            "and the sent issues outside the output folder."
         )
     return path
 
@@ -220,8 +231,9 @@ def config_from_settings(
         subscribers=_path(settings, "BYLINE_SEND_SUBSCRIBERS", base, output),
         ledger=_path(settings, "BYLINE_SEND_LEDGER", base, output),
         dry_run_dir=_path(settings, "BYLINE_SEND_DRY_RUN_DIR", base, output),
+        sent_dir=_path(settings, SENT_DIR_KEY, base, output, _sent_dir_default()),
         from_address=from_address,
-        from_name=str(_get(settings, "BYLINE_SEND_FROM_NAME")).strip(),
+        from_name=clean_text(str(_get(settings, "BYLINE_SEND_FROM_NAME")), single_line=True),
         reply_to=str(_get(settings, "BYLINE_SEND_REPLY_TO")).strip(),
         unsubscribe_url=unsubscribe_url,
         unsubscribe_mailto=mailto,
@@ -244,6 +256,17 @@ def config_from_settings(
         buttondown_api_key=environ.get(key_env) or None,
         unsubscribe_secret=environ.get(secret_env) or None,
     )
+
+
+def _sent_dir_default() -> str:
+    from ..newsletter.config import DEFAULTS as NEWSLETTER_DEFAULTS
+
+    return str(NEWSLETTER_DEFAULTS[SENT_DIR_KEY])
+
+
+def sent_dir(settings: Mapping[str, Any], base_dir: Path | str) -> Path:
+    """Where sent issues are frozen (BYLINE_NEWSLETTER_SENT_DIR), as an absolute path."""
+    return _path(settings, SENT_DIR_KEY, Path(base_dir).resolve(), None, _sent_dir_default())
 
 
 def require_personal_mail(config: SendConfig) -> None:

@@ -33,7 +33,8 @@ class LedgerError(SendError):
 
 
 class AlreadySentError(SendError):
-    """The issue was fully sent before; pass ``force=True`` to send it again to everyone."""
+    """The issue was fully sent before (the ledger or the committed send record says so);
+    pass ``force=True`` to send it again to everyone."""
 
 
 class ConfirmationRequired(SendError):
@@ -102,3 +103,7 @@ class ProviderStop(DeliveryError):
     def __init__(self, message: str, code: int | None = None, auth: bool = False) -> None:
         super().__init__(message, code)
         self.auth = auth
+
+
+class SendRefused(SendError):
+    """The issue must not go out as it is (links not public, unsendable): fix, rebuild."""

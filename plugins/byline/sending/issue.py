@@ -2,16 +2,24 @@
 
 The sender trusts only what the build exported. Paths in the manifest are relative to the
 output folder and must stay inside it; the content hash is checked so a half-written export
-(a build killed mid-way) is never sent.
+(a build killed mid-way) is never sent. A frozen copy (``data/newsletter/<n>/``, see
+``byline.newsletter.frozen``) keeps the files beside its manifest, so it is loaded with
+``frozen=True``: each file is looked up by its name in the manifest's folder.
+
+Text that becomes a header (subject, sender name, preheader) is cleaned of control
+characters with the project's one rule, so a stray U+2028 cannot split a header.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+from ..textclean import clean_text
 from .errors import ManifestError
 
 SCHEMA_VERSIONS = (1,)
@@ -33,6 +41,15 @@ class Issue:
     content_hash: str
     archive_url: str
     manifest_path: Path
+    site_url: str = ""  # what the links point at: the manifest's site_url, else archive_url's
+    sendable: bool = True  # False: the build found problems that stop this issue going out
+    problems: tuple[str, ...] = field(default_factory=tuple)
+    frozen: bool = False  # loaded from the frozen copy of a sent issue
+
+    @property
+    def folder(self) -> Path:
+        """The folder holding the manifest (the export's issue folder or the frozen one)."""
+        return self.manifest_path.parent
 
 
 def _content_hash(html: str, text: str) -> str:
@@ -47,15 +64,36 @@ def _output_root(manifest_path: Path, relative: str) -> Path:
     raise ManifestError(f"{manifest_path}: cannot find {relative} next to it; was the build cut?")
 
 
-def load_issue(manifest_path: Path | str, output_dir: Path | str | None = None) -> Issue:
-    """Load and check an exported issue; ``output_dir`` defaults to the folder paths start at."""
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _problem_text(problem: Any) -> str:
+    """A build problem as one line, whether the manifest holds text or a small object."""
+    if isinstance(problem, dict):
+        parts = [str(problem[k]) for k in ("message", "text", "fix") if problem.get(k)]
+        return " ".join(parts) or json.dumps(problem, ensure_ascii=False)
+    return str(problem)
+
+
+def load_issue(
+    manifest_path: Path | str, output_dir: Path | str | None = None, *, frozen: bool = False
+) -> Issue:
+    """Load and check an exported issue; ``output_dir`` defaults to the folder paths start at.
+
+    ``frozen``: the manifest is a frozen copy's, its email files lie beside it.
+    """
     path = Path(manifest_path)
     if path.is_dir():
         path = path / "manifest.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ManifestError(f"{path} not found: run `invoke build` to export the issue") from None
+        raise ManifestError(
+            f"{path} not found: build the production site with `invoke preview` (or `invoke "
+            "publish`) to export the issue"
+        ) from None
     except (OSError, ValueError) as error:
         raise ManifestError(f"{path} is not readable JSON: {error}") from None
     if not isinstance(data, dict):
@@ -71,7 +109,13 @@ def load_issue(manifest_path: Path | str, output_dir: Path | str | None = None) 
     paths = data["paths"]
     if not isinstance(paths, dict) or not paths.get("html") or not paths.get("text"):
         raise ManifestError(f"{path}: paths.html and paths.text are required")
-    root = Path(output_dir).resolve() if output_dir else _output_root(path.resolve(), paths["html"])
+    if frozen:
+        root = path.resolve().parent
+        paths = {kind: Path(str(paths[kind])).name for kind in ("html", "text")}
+    elif output_dir:
+        root = Path(output_dir).resolve()
+    else:
+        root = _output_root(path.resolve(), paths["html"])
     parts = {}
     for kind in ("html", "text"):
         file = (root / paths[kind]).resolve()
@@ -83,9 +127,15 @@ def load_issue(manifest_path: Path | str, output_dir: Path | str | None = None) 
             raise ManifestError(f"{path}: cannot read {paths[kind]}: {error}") from None
     digest = _content_hash(parts["html"], parts["text"])
     if data.get("content_hash") and data["content_hash"] != digest:
+        if frozen:
+            raise ManifestError(
+                f"{path}: the frozen copy's email files do not match its content_hash: they "
+                f"were changed after the issue was sent; restore them from git "
+                f"(git checkout -- {path.parent})"
+            )
         raise ManifestError(
             f"{path}: the email files do not match content_hash (changed or half-written "
-            "since the build); rebuild with `invoke build`"
+            "since the build); rebuild with `invoke preview`"
         )
     placeholder = str(data.get("unsubscribe_token") or PLACEHOLDER)
     for kind in ("html", "text"):
@@ -94,20 +144,28 @@ def load_issue(manifest_path: Path | str, output_dir: Path | str | None = None) 
                 f"{path}: {paths[kind]} has no {placeholder} placeholder, so readers could "
                 "not unsubscribe; rebuild the issue"
             )
-    subject = str(data["subject"]).strip()
-    if not subject or "\n" in subject or "\r" in subject:
-        raise ManifestError(f"{path}: subject must be one non-empty line")
+    subject = clean_text(str(data["subject"]), single_line=True)
+    if not subject:
+        raise ManifestError(f"{path}: the subject is empty; give the issue a subject")
+    archive_url = str(data.get("archive_url", ""))
+    problems = data.get("problems") or []
+    if not isinstance(problems, list):
+        problems = [problems]
     return Issue(
         id=str(data["id"]),
         number=int(data["number"]),
         date=str(data.get("date", "")),
         subject=subject,
-        preheader=str(data.get("preheader", "")),
-        from_name=str(data.get("from_name", "")),
+        preheader=clean_text(str(data.get("preheader", "")), single_line=True),
+        from_name=clean_text(str(data.get("from_name", "")), single_line=True),
         html=parts["html"],
         text=parts["text"],
         placeholder=placeholder,
         content_hash=digest,
-        archive_url=str(data.get("archive_url", "")),
+        archive_url=archive_url,
         manifest_path=path.resolve(),
+        site_url=str(data.get("site_url") or _origin(archive_url)),
+        sendable=data.get("sendable", True) is not False,
+        problems=tuple(_problem_text(p) for p in problems),
+        frozen=frozen,
     )

@@ -16,6 +16,10 @@ Lines carry the issue id, address, state, time, round, provider, message id or p
 idempotency key and error text. Addresses are personal data, so the ledger lives outside
 output/; it never holds secrets (error texts are scrubbed by the caller).
 
+A ``sent`` line is final for that address in its round: no later line changes it, and the
+sender never hands that delivery over again (for a broadcast, a ``sent`` without the
+``complete`` after it, left by a crash, is closed without a second request).
+
 An exclusive lock (``<ledger>.lock``, released by the kernel if the process dies) stops two
 sends of any issue from running at once.
 """
@@ -25,10 +29,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,7 +43,25 @@ from .errors import LedgerError
 
 logger = logging.getLogger(__name__)
 
-STATES = ("pending", "sent", "failed", "deferred", "drafted", "complete")
+
+class State(StrEnum):
+    """A ledger line's state (a ``str``, so lines and comparisons stay plain JSON text)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEFERRED = "deferred"
+    DRAFTED = "drafted"
+    COMPLETE = "complete"
+
+
+STATES = tuple(State)
+
+#: Test-only seam: ``<state>[:<n>]`` in this environment variable makes the sender kill
+#: itself with SIGKILL right after the n-th (default first) durable line of that state, so
+#: the crash tests can stop a send at exactly the point they exercise, not by luck. Never
+#: set it outside the tests.
+KILL_AFTER_ENV = "BYLINE_TEST_SEND_KILL_AFTER"
 
 
 @dataclass
@@ -130,6 +154,8 @@ def issue_state(records: list[dict[str, Any]], issue_id: str) -> IssueState:
             continue
         address = record.get("address") or ""
         previous = state.recipients.get(address)
+        if previous is not None and previous.state == State.SENT:
+            continue  # sent is final: nothing after it in this round undoes it
         # Later lines keep what earlier ones learnt (a draft id, the message id) unless they
         # say otherwise, so a resend reuses the same Message-ID.
         state.recipients[address] = RecipientState(
@@ -148,12 +174,15 @@ def issue_state(records: list[dict[str, Any]], issue_id: str) -> IssueState:
 class Ledger:
     """Appends durable lines for one run; use as a context manager to hold the lock."""
 
-    def __init__(self, path: Path, *, provider: str, fsync: bool = True) -> None:
+    def __init__(
+        self, path: Path, *, provider: str, fsync: bool = True, kill_after: str | None = None
+    ) -> None:
         self.path = path
         self.provider = provider
         self.fsync = fsync
         self._file: TextIO | None = None
         self._lock: Any = None
+        self._kill_state, self._kill_count = _parse_kill_after(kill_after)
 
     def __enter__(self) -> Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -232,6 +261,20 @@ class Ledger:
         self._file.flush()
         if self.fsync:
             os.fsync(self._file.fileno())
+        if self._kill_state == state:
+            self._kill_count -= 1
+            if self._kill_count == 0:  # the test seam: die here, with no clean-up at all
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _parse_kill_after(value: str | None) -> tuple[str | None, int]:
+    """``"sent:3"`` -> ("sent", 3); empty -> no seam."""
+    if not value:
+        return None, 0
+    state, _, count = value.partition(":")
+    if state not in STATES:
+        raise ValueError(f"{KILL_AFTER_ENV}: unknown ledger state {state!r}")
+    return state, int(count or 1)
 
 
 @contextmanager

@@ -8,6 +8,14 @@ the next run lists it as uncertain and leaves it out unless ``resend_uncertain``
 
 Dry runs write .eml files and send nothing (the ledger is read, never written). A test send
 mails one copy to ``test_to`` and records nothing.
+
+Before anything goes out the issue is checked: its links must point at a public site
+(``byline.siteurl``; ``BYLINE_ALLOW_NON_PUBLIC_URL`` lets a staging address through) and
+the build must not have marked it unsendable. A dry run or a test copy still works, with a
+loud warning. A live send freezes the issue (``byline.newsletter.frozen``) before the first
+delivery and sends the frozen copy from then on, so a resumed send after a rebuild mails
+what the first readers got; when the issue completes, ``sent.json`` records it for git,
+and any machine with that committed record refuses to send the issue again.
 """
 
 from __future__ import annotations
@@ -18,9 +26,19 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..newsletter.frozen import (
+    RECORD,
+    freeze_issue,
+    frozen_folder,
+    is_frozen,
+    read_sent_record,
+    write_sent_record,
+)
+from ..siteurl import OVERRIDE, allows_non_public, non_public_reason
 from .config import SendConfig, config_from_settings, require_personal_mail, scrub
 from .errors import (
     AlreadySentError,
@@ -33,12 +51,21 @@ from .errors import (
     SendCancelled,
     SendConfigError,
     SendError,
+    SendRefused,
     SendStopped,
     TemporaryFailure,
     UncertainDelivery,
 )
 from .issue import Issue, load_issue
-from .ledger import IssueState, Ledger, RecipientState, issue_state, read_records
+from .ledger import (
+    KILL_AFTER_ENV,
+    IssueState,
+    Ledger,
+    RecipientState,
+    State,
+    issue_state,
+    read_records,
+)
 from .message import as_bytes, build_message, new_message_id
 from .progress import Progress
 from .provider import Outgoing, Provider, load_provider
@@ -71,6 +98,9 @@ class SendPlan:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     state: IssueState = field(default_factory=IssueState)
     last_sent: str | None = None
+    record: dict[str, Any] | None = None  # the committed send record (sent.json), if any
+    notes: list[str] = field(default_factory=list)  # e.g. names cleaned of control chars
+    link_warning: str | None = None  # links not public, let through by the override
 
     @property
     def count(self) -> int:
@@ -102,6 +132,8 @@ def confirmation_text(plan: SendPlan) -> str:
         )
     if plan.skipped:
         lines.append(f"  Skipped rows in the list: {len(plan.skipped)}")
+    if plan.link_warning:
+        lines.append(f"  WARNING: {plan.link_warning}")
     return "\n".join(lines)
 
 
@@ -131,9 +163,12 @@ def _checked_plan(
         retry_failed=retry_failed,
     )
     summary.round = plan.round
-    if plan.fully_sent and not force:
+    # A closed round only reopens to retry the readers refused earlier (never for anyone
+    # new), or as a whole new round with force.
+    if plan.fully_sent and not force and not (retry_failed and plan.recipients):
         raise AlreadySentError(_already_sent_text(plan))
     summary.skipped = list(plan.skipped)
+    summary.notes += plan.notes
     return plan
 
 
@@ -146,8 +181,17 @@ def _make_plan(
     resend_uncertain: bool,
     retry_failed: bool,
 ) -> SendPlan:
-    """What a send would do, from the ledger as it stands on disk now."""
+    """What a send would do, from the ledger (and the committed send record) as they stand."""
     state = issue_state(read_records(config.ledger), issue.id)
+    record = read_sent_record(config.sent_dir, issue.number)
+    if record is not None:
+        # The record travels with git: on a machine whose ledger never saw this issue (or
+        # saw an older round) the issue is sent all the same.
+        recorded = _record_round(record)
+        if recorded >= state.round and not state.complete:
+            kept = state.recipients if recorded == state.round else {}
+            when = str(record.get("sent_at") or "") or state.last_time
+            state = IssueState(recorded, True, True, when, kept)
     new_round = state.complete and force
     if new_round:
         state = IssueState(round=state.round + 1)
@@ -161,6 +205,7 @@ def _make_plan(
         fully_sent=state.complete,
         state=state,
         last_sent=state.last_time,
+        record=record,
     )
     if provider.audience != "list":
         record = state.recipients.get(BROADCAST)
@@ -169,8 +214,17 @@ def _make_plan(
         return plan
     subscribers = read_subscribers(config.subscribers)
     plan.skipped = _skipped_rows(subscribers)
+    plan.notes = [
+        f"line {line} {address}: control characters ({chars}) removed from the name"
+        for line, address, chars in subscribers.cleaned
+    ]
     for subscriber in subscribers.recipients:
         record = state.recipients.get(subscriber.key)
+        if state.complete and not (record and record.state == State.FAILED):
+            # The round is closed: nobody new joins it (a reader who subscribed since
+            # waits for the next issue); only a retry of refused readers reopens it.
+            plan.already_sent += bool(record and record.state == State.SENT)
+            continue
         if record is None or record.state in ("deferred", "drafted"):
             plan.recipients.append(subscriber)
         elif record.state == "sent":
@@ -202,7 +256,10 @@ def _load(
     config = config_from_settings(
         settings, environ if environ is not None else {}, base_dir=base_dir
     )
-    issue = load_issue(manifest, output_dir)
+    # A manifest inside the sent folder is a frozen copy (``--issue N`` of a sent issue
+    # that the current build no longer has): its files lie beside it.
+    frozen = Path(manifest).resolve().is_relative_to(config.sent_dir)
+    issue = load_issue(manifest, output_dir, frozen=frozen)
     provider = load_provider(config)
     if provider.audience == "list":
         require_personal_mail(config)
@@ -274,6 +331,55 @@ class _Run:
     def say(self, error: BaseException) -> str:
         return scrub(str(error), self.secrets)
 
+    def freeze(self) -> None:
+        """Fix what this issue is before its first delivery (a no-op once frozen)."""
+        issue, sent_dir = self.issue, self.config.sent_dir
+        if issue.frozen or is_frozen(sent_dir, issue.number):
+            return
+        folder = frozen_folder(sent_dir, issue.number)
+        try:
+            freeze_issue(issue.folder, sent_dir, issue.number)
+            frozen = load_issue(folder / "manifest.json", frozen=True)
+        except OSError as error:
+            raise SendError(f"cannot keep a copy of the issue in {folder}: {error}") from None
+        if frozen.content_hash != issue.content_hash:
+            raise SendError(
+                f"the issue in {issue.folder} changed while the send began (a build running?); "
+                f"nothing was sent: delete {folder} and send again"
+            )
+        self.summary.frozen = folder
+
+    def complete(self, provider_id: str | None = None) -> None:
+        """Close the round in the ledger, then write the send record that travels with git."""
+        self.record("", State.COMPLETE)
+        self.summary.complete = True
+        issue, sent_dir = self.issue, self.config.sent_dir
+        state = issue_state(read_records(self.config.ledger), issue.id)
+        broadcast = self.provider.audience != "list"
+        earlier = read_sent_record(sent_dir, issue.number) or {}
+        same_round = _record_round(earlier) == self.plan.round and earlier.get("sent_at")
+        record = {
+            "issue": issue.id,
+            "number": issue.number,
+            "round": self.plan.round,
+            "subject": issue.subject,
+            "sent_at": earlier["sent_at"] if same_round else _utc_now(),
+            "provider": self.provider.name,
+            # A broadcast provider keeps the list: how many it reached is in its dashboard.
+            "recipients": None if broadcast else len(state.sent),
+            "failed": len(state.addresses(State.FAILED)),
+            "content_hash": issue.content_hash,
+        }
+        if provider_id:
+            record["provider_id"] = provider_id
+        try:
+            self.summary.record = write_sent_record(sent_dir, issue.number, record)
+        except OSError as error:
+            self.summary.warnings.append(
+                f"the issue was sent, but its send record could not be written to "
+                f"{frozen_folder(sent_dir, issue.number) / RECORD}: {error}"
+            )
+
     def record(self, address: str, state: str, **extra: Any) -> None:
         if self.ledger is not None:
             if extra.get("error"):
@@ -306,6 +412,84 @@ class _Run:
                 f"authentication failed, nothing more sent: {text}", self.summary
             )
         return SendStopped(text, self.summary)
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _record_round(record: Mapping[str, Any]) -> int:
+    try:
+        return max(1, int(record.get("round") or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _use_frozen(issue: Issue, config: SendConfig, summary: SendSummary) -> Issue:
+    """The frozen copy of a sent (or half-sent) issue wins over today's export."""
+    if issue.frozen or not is_frozen(config.sent_dir, issue.number):
+        return issue
+    folder = frozen_folder(config.sent_dir, issue.number)
+    frozen = load_issue(folder / "manifest.json", frozen=True)
+    if frozen.content_hash != issue.content_hash or frozen.id != issue.id:
+        summary.notes.append(
+            f"issue #{issue.number} was frozen in {folder} when it first went out; that copy "
+            f"is what is sent, the newer build in {issue.folder} is not used"
+        )
+    return frozen
+
+
+def _check_issue(
+    issue: Issue,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+    mode: str,
+    summary: SendSummary,
+) -> str | None:
+    """Refuse a live send whose links are not public or that the build marked unsendable.
+
+    Dry runs and test copies go ahead with a loud warning. Returns the warning for the
+    confirmation text when the override lets non-public links through.
+    """
+    where = f"issue #{issue.number} ({issue.id})"
+    override_note = None
+    reason = non_public_reason(issue.site_url)
+    if reason:
+        fix = (
+            "Build the production site into public/ with `invoke preview` (or `invoke "
+            "publish`), with SITEURL in publishconf.py set to the site's real address, "
+            "then send again"
+        )
+        if allows_non_public(settings, environ):
+            override_note = (
+                f"links point at {issue.site_url}, which is not public ({reason}); "
+                f"going ahead because {OVERRIDE} is on"
+            )
+            summary.warnings.append(override_note)
+        elif mode == "live":
+            raise SendRefused(
+                f"{where} was not sent: {reason}, so its links would not open for readers. "
+                f"{fix}. (For a staging site on a private address, set {OVERRIDE} = True "
+                f"in pelicanconf.py or the environment variable {OVERRIDE}=1.)"
+            )
+        else:
+            what = "this dry run's" if mode == "dry-run" else "this test copy's"
+            summary.warnings.append(
+                f"LINKS NOT PUBLIC: {what} links point at {issue.site_url} ({reason}); "
+                f"readers could not open them and a live send would be refused. {fix}."
+            )
+    if not issue.sendable:
+        problems = "\n".join(f"  - {p}" for p in issue.problems) or "  - (no reason given)"
+        if mode == "live":
+            raise SendRefused(
+                f"{where} was not sent: the build marked it unsendable:\n{problems}\n"
+                "Fix that, rebuild with `invoke preview`, then send again."
+            )
+        summary.warnings.append(
+            f"UNSENDABLE: the build marked {where} unsendable (a live send would be "
+            f"refused):\n{problems}"
+        )
+    return override_note
 
 
 def _remove_old_previews(folder: Path) -> None:
@@ -347,9 +531,12 @@ def send_issue(
     if dry_run and test_to:
         raise SendConfigError("choose either a dry run or a test send, not both")
     started = clock()
+    environ = environ if environ is not None else {}
     issue, config, provider = _load(manifest, settings, environ, base_dir, output_dir)
     mode = "dry-run" if dry_run else "test" if test_to else "live"
     summary = SendSummary(issue.id, issue.subject, provider.name, mode, test_to=test_to)
+    issue = _use_frozen(issue, config, summary)
+    link_warning = _check_issue(issue, settings, environ, mode, summary)
     if mode == "live" and not yes and confirm is None:
         plan = _make_plan(
             issue,
@@ -359,6 +546,7 @@ def send_issue(
             resend_uncertain=resend_uncertain,
             retry_failed=retry_failed,
         )
+        plan.link_warning = link_warning
         raise ConfirmationRequired(confirmation_text(plan))
     try:
         if mode == "dry-run":
@@ -379,6 +567,8 @@ def send_issue(
                 retry_failed=retry_failed,
                 yes=yes,
                 confirm=confirm,
+                link_warning=link_warning,
+                kill_after=environ.get(KILL_AFTER_ENV),
                 progress=lambda total: Progress(
                     total, stream=progress_stream, enabled=progress, clock=clock
                 ),
@@ -406,7 +596,11 @@ def _dry_run(
     summary.uncertain = [a for a in plan.uncertain if a != BROADCAST]
     if provider.audience == "list":
         for index, subscriber in enumerate(plan.recipients, start=1):
-            message = build_message(issue, subscriber, config)
+            try:
+                message = build_message(issue, subscriber, config)
+            except Exception as error:  # noqa: BLE001 - one bad row must not stop the rest
+                summary.failed.append((subscriber.email, _unbuildable(subscriber, error)))
+                continue
             path = folder / f"{index:05d}-{_safe_name(subscriber.email)}.eml"
             path.write_bytes(as_bytes(message))
             summary.files.append(path)
@@ -474,9 +668,32 @@ def broadcast_key(issue: Issue, round: int) -> str:
 
 
 def _already_sent_text(plan: SendPlan) -> str:
+    issue, record = plan.issue, plan.record
+    again = "pass force=True (--force) to send it AGAIN to everyone"
+    if record is None:
+        return (
+            f"issue {issue.id} was sent in full already (round {plan.round}, last ledger "
+            f"line {plan.last_sent}); {again}"
+        )
+    path = frozen_folder(plan.config.sent_dir, issue.number) / RECORD
+    if record.get("damaged"):
+        return (
+            f"issue #{issue.number} ({issue.id}) has a send record, {path}, that cannot be "
+            f"read, so it counts as sent; restore it from git, or {again}"
+        )
+    count = record.get("recipients")
+    to = f"{count} reader(s)" if isinstance(count, int) else "the provider's list"
     return (
-        f"issue {plan.issue.id} was sent in full already (round {plan.round}, last ledger "
-        f"line {plan.last_sent}); pass force=True (--force) to send it AGAIN to everyone"
+        f"issue #{issue.number} ({record.get('issue') or issue.id}) was already sent on "
+        f"{record.get('sent_at') or 'an unknown date'} to {to} via "
+        f"{record.get('provider') or 'an unknown provider'} (recorded in {path}); {again}"
+    )
+
+
+def _unbuildable(subscriber: Subscriber, error: Exception) -> str:
+    return (
+        f"this reader's message could not be built ({type(error).__name__}: {error}); fix "
+        f"line {subscriber.line} of the subscribers file, then run again with --retry-failed"
     )
 
 
@@ -500,15 +717,18 @@ def _live(
     retry_failed: bool,
     yes: bool,
     confirm: Callable[[str], bool] | None,
+    link_warning: str | None,
+    kill_after: str | None,
     progress: Callable[[int], Progress],
     sleep: Callable[[float], None],
     clock: Callable[[], float],
 ) -> None:
     provider.check(live=True)
-    with Ledger(config.ledger, provider=provider.name) as ledger:
+    with Ledger(config.ledger, provider=provider.name, kill_after=kill_after) as ledger:
         plan = _checked_plan(
             issue, config, provider, summary, force, resend_uncertain, retry_failed
         )
+        plan.link_warning = link_warning
         summary.already_sent = plan.already_sent
         run = _Run(plan, provider, ledger, summary, sleep)
         if provider.audience == "list":
@@ -538,6 +758,7 @@ def _live_list(
         progress = progress_for(len(plan.recipients))
         consecutive = 0
         try:
+            run.freeze()  # logged in, about to deliver: from here on this copy is the issue
             for subscriber in plan.recipients:
                 limiter.wait()
                 outcome = _deliver_one(run, subscriber, plan.state.recipients.get(subscriber.key))
@@ -553,17 +774,22 @@ def _live_list(
             progress.close()
             provider.close()
     if not (summary.uncertain or summary.deferred or summary.stopped):
-        run.record("", "complete")
-        summary.complete = True
+        run.complete()
 
 
 def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None) -> str:
     """pending -> hand over (with retries) -> sent | failed | deferred | uncertain."""
     config, summary = run.config, run.summary
-    message_id = (known.message_id if known else None) or new_message_id(config)
-    message = build_message(run.issue, subscriber, config, message_id=message_id)
-    outgoing = Outgoing(run.issue, subscriber, message, message_id, message_id)
     address = subscriber.key
+    message_id = (known.message_id if known else None) or new_message_id(config)
+    try:
+        message = build_message(run.issue, subscriber, config, message_id=message_id)
+    except Exception as error:  # noqa: BLE001 - one bad row must not stop the readers after it
+        reason = _unbuildable(subscriber, error)
+        run.record(address, State.FAILED, message_id=message_id, error=reason)
+        summary.failed.append((subscriber.email, scrub(reason, run.secrets)))
+        return "failed"
+    outgoing = Outgoing(run.issue, subscriber, message, message_id, message_id)
     run.record(address, "pending", message_id=message_id)
     try:
         provider_id = run.attempt(lambda: run.provider.deliver(outgoing))
@@ -601,16 +827,26 @@ def _live_broadcast(
     known = plan.state.recipients.get(BROADCAST)
     key = (known.key if known and known.key else None) or broadcast_key(issue, plan.round)
     outgoing = Outgoing(issue, None, None, None, key)
+    if known and known.state == State.SENT:
+        # A crash between "sent" and "complete": the list has it. Close the round; never
+        # ask the provider to send again, whatever it would do with a second request.
+        summary.sent.append(BROADCAST)
+        summary.provider_ids.append(known.provider_id or "")
+        summary.notes.append(
+            f"the {provider.name} send was recorded before an interruption; closing the "
+            "issue without sending again"
+        )
+        run.complete(known.provider_id)
+        return
     try:
         provider.open()
-        if known and known.state == "pending" and known.stage == "send":
+        if known and known.state == State.PENDING and known.stage == "send":
             verdict = provider.lookup(known.provider_id or "")
             if verdict == "sent":
-                run.record(BROADCAST, "sent", provider_id=known.provider_id, key=key)
-                run.record("", "complete")
+                run.record(BROADCAST, State.SENT, provider_id=known.provider_id, key=key)
                 summary.sent.append(BROADCAST)
                 summary.provider_ids.append(known.provider_id or "")
-                summary.complete = True
+                run.complete(known.provider_id)
                 return
             if verdict == "unknown" and not resend_uncertain:
                 summary.uncertain.append(f"{provider.name} email {known.provider_id}")
@@ -636,6 +872,7 @@ def _live_broadcast(
         if draft_id:
             plan.provider_description += f", draft {draft_id} (review it there first)"
         _ask(plan, yes, confirm)
+        run.freeze()
         run.record(BROADCAST, "pending", stage="send", provider_id=draft_id, key=key)
         provider_id = run.attempt(lambda: provider.deliver(outgoing))
     except (ProviderStop, ConnectionFailure) as error:
@@ -654,8 +891,7 @@ def _live_broadcast(
         raise SendStopped(run.say(error), summary) from None
     finally:
         provider.close()
-    run.record(BROADCAST, "sent", provider_id=provider_id, key=key)
-    run.record("", "complete")
+    run.record(BROADCAST, State.SENT, provider_id=provider_id, key=key)
     summary.sent.append(BROADCAST)
     summary.provider_ids.append(provider_id)
-    summary.complete = True
+    run.complete(provider_id)

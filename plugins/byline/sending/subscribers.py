@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..textclean import clean_text, control_characters
 from .errors import SubscriberFileError
 
 SENDABLE_STATUSES = frozenset({"", "subscribed", "active"})
@@ -64,6 +65,7 @@ class SubscriberList:
     invalid: list[tuple[int, str, str]] = field(default_factory=list)  # line, value, reason
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # line, address
     unsubscribed: list[tuple[int, str, str]] = field(default_factory=list)  # line, addr, status
+    cleaned: list[tuple[int, str, str]] = field(default_factory=list)  # line, addr, characters
 
 
 def read_subscribers(path: Path) -> SubscriberList:
@@ -107,7 +109,14 @@ def read_subscribers(path: Path) -> SubscriberList:
                 if key in first:
                     result.duplicates.append((line, email))
                 else:
-                    first[key] = Subscriber(email=email, name=values.get("name", ""), line=line)
+                    # A name is one header line: CR/LF, U+2028 or U+0085 pasted into it would
+                    # break the To header, so it is cleaned (and the row still gets the issue).
+                    raw_name = values.get("name", "")
+                    name = clean_text(raw_name, single_line=True)
+                    if name != raw_name:
+                        found = control_characters(raw_name, single_line=True)
+                        result.cleaned.append((line, email, ", ".join(found)))
+                    first[key] = Subscriber(email=email, name=name, line=line)
         except (csv.Error, UnicodeDecodeError) as error:
             raise SubscriberFileError(
                 f"{path}: unreadable near line {reader.line_num}: {error}"

@@ -27,6 +27,10 @@ class SendSummary:
     complete: bool = False
     stopped: str | None = None
     elapsed: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # printed first, loudly
+    notes: list[str] = field(default_factory=list)  # worth knowing, nothing wrong
+    frozen: Path | None = None  # where this run froze the issue (first live delivery)
+    record: Path | None = None  # the send record written when the issue completed
 
     @property
     def ok(self) -> bool:
@@ -47,6 +51,10 @@ class SendSummary:
         if self.uncertain:
             head += f", uncertain {len(self.uncertain)}"
         out = [head + f" in {self.elapsed:.1f} s"]
+        out += [f"WARNING: {warning}" for warning in self.warnings]
+        out += [f"note: {note}" for note in self.notes]
+        if self.frozen is not None:
+            out.append(f"froze the issue as sent in {_shown(self.frozen)}/")
         if self.mode == "test" and self.test_to:
             out.append(f"test copy to {self.test_to} (not recorded as a subscriber send)")
         if self.files:
@@ -67,4 +75,19 @@ class SendSummary:
             out.append(f"stopped: {self.stopped}; re-run to continue where it left off")
         elif self.complete and self.mode == "live":
             out.append("issue complete: every recipient has been handled")
+        if self.record is not None:
+            folder = _shown(self.record.parent)
+            out.append(
+                f"send record written to {_shown(self.record)}: commit {folder}/ now "
+                f"(git add {folder} && git commit -m 'Newsletter issue sent'), so no other "
+                "machine sends this issue again"
+            )
         return out
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is inside it (what the editor types)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
