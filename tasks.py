@@ -325,8 +325,13 @@ def related(c, slug):
         sys.exit(f"related: {error}")
 
 
-@task
-def pageviews(c, keep_going=False):
+@task(
+    help={
+        "allow_empty": "accept a window with no views at all (writes an empty snapshot)",
+        "keep_going": "on failure, keep the old snapshot and exit 0 (publish uses this)",
+    }
+)
+def pageviews(c, keep_going=False, allow_empty=False):
     """Refresh the pageview snapshot (data/pageviews.json) from BYLINE_PAGEVIEWS_SOURCE"""
     from datetime import datetime
 
@@ -335,9 +340,9 @@ def pageviews(c, keep_going=False):
     root = Path(SETTINGS["PATH"]).resolve().parent
     try:
         config = config_from_settings(SETTINGS, os.environ, base_dir=root)
-        summary = refresh(config, datetime.now(UTC))
+        summary = refresh(config, datetime.now(UTC), allow_empty=allow_empty)
     except PageviewError as error:
-        message = f"pageviews: {error}\nThe previous snapshot, if any, is unchanged."
+        message = f"pageviews: {error}. The previous snapshot, if any, is unchanged."
         if keep_going:  # publishing goes on with the old snapshot
             print(message, file=sys.stderr)
             return

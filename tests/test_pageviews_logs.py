@@ -138,6 +138,26 @@ def test_repeats_within_thirty_minutes_count_once(tmp_path):
     assert result.stats.repeats == 2
 
 
+def test_repeats_are_matched_on_the_article_not_the_raw_path():
+    # One reader, one article, five spellings within half an hour: one view (issue 11).
+    t0 = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
+    reader = "198.51.100.1"
+    lines = [
+        line(reader, t0, "/x/"),
+        line(reader, t0 + timedelta(minutes=1), "/x/index.html"),
+        line(reader, t0 + timedelta(minutes=2), "/x"),
+        line(reader, t0 + timedelta(minutes=3), "/x/?utm_source=newsletter"),
+        line(reader, t0 + timedelta(minutes=4), "/x?ref=home"),
+        line(reader, t0 + timedelta(minutes=5), "https://thecounter.example.com/x/"),
+        line(reader, t0 + timedelta(minutes=6), "/y/index.html"),  # another article counts
+        line("198.51.100.2", t0 + timedelta(minutes=7), "/x/index.html"),  # another reader
+        line(reader, t0 + timedelta(minutes=40), "/x/index.html"),  # after the window
+    ]
+    result = count_log_lines(lines, START, NOW)
+    assert result.views == {"/x/": 1, "/y/index.html": 1, "/x/index.html": 2}
+    assert result.stats.repeats == 5 and result.stats.counted == 4
+
+
 def test_window_edges_and_timezones():
     lines = [
         line("192.0.2.1", START - timedelta(seconds=1), "/a/"),

@@ -9,7 +9,13 @@ No Pelican imports here: everything is plain data in, plain data out.
 from __future__ import annotations
 
 from .config import PageviewConfig, config_from_settings
-from .errors import PageviewConfigError, PageviewError, PageviewSourceError, SnapshotError
+from .errors import (
+    NoViewsError,
+    PageviewConfigError,
+    PageviewError,
+    PageviewSourceError,
+    SnapshotError,
+)
 from .export import ExportResult, read_export
 from .logs import LogCount, LogStats, count_log_lines, read_access_logs
 from .paths import MatchResult, canonical_path, clean_path, match_views
@@ -28,6 +34,7 @@ __all__ = [
     "LogCount",
     "LogStats",
     "MatchResult",
+    "NoViewsError",
     "PageviewConfig",
     "PageviewConfigError",
     "PageviewError",

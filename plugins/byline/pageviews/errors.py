@@ -25,3 +25,15 @@ class PageviewSourceError(PageviewError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class NoViewsError(PageviewSourceError):
+    """A source answered but held no views: never written over a good snapshot by default.
+
+    ``damaged`` is True when part of the input could not be read (a binary file, a ``.gz``
+    that is not gzip): ``--allow-empty`` accepts only a truly empty window, never that.
+    """
+
+    def __init__(self, message: str, *, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged

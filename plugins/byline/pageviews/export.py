@@ -4,7 +4,8 @@ CSV: a header row with a path column (path, page, url, name, ...) and a count co
 views, count, visitors, ...), names case-insensitive. JSON: {"/path/": n}, a list of
 {"path"|"page"|"url": ..., "views"|"pageviews"|"count": n}, or an object holding such a list
 (or a Byline snapshot's "views"). Bad rows are skipped and reported with their line number;
-a file with no usable row at all is an error.
+a file whose rows are all bad is an error. A header (or ``[]``) with no rows at all comes
+back empty: the refresh decides whether an empty window is acceptable.
 """
 
 from __future__ import annotations
@@ -131,9 +132,9 @@ def read_export(path: Path | str) -> ExportResult:
         result = _read_json(path, text)
     else:
         result = _read_csv(path, text)
-    if result.rows == 0:
-        detail = f" ({'; '.join(result.problems[:5])})" if result.problems else ""
-        raise PageviewSourceError(f"pageview export {path} has no usable rows{detail}")
+    if result.rows == 0 and result.bad_rows:
+        detail = "; ".join(result.problems[:5])
+        raise PageviewSourceError(f"pageview export {path} has no usable rows ({detail})")
     return result
 
 

@@ -4,7 +4,10 @@ Every call has a timeout; connection errors, 429 and 5xx are retried with expone
 back-off (``Retry-After`` honoured on 429 and 503) up to ``max_attempts``; ``sleep`` and
 ``clock`` are injectable so tests never really wait. Failures become one
 ``PageviewSourceError`` whose message says what to fix. Headers (and so API keys) never
-appear in messages or logs. ``requests`` is imported lazily: builds never need it.
+appear in messages or logs. A redirect to another origin (scheme, host, port) loses every
+header we set but the harmless ones: requests itself drops only ``Authorization``, and
+Umami's key travels in ``x-umami-api-key``. ``requests`` is imported lazily: builds never
+need it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,41 @@ from urllib.parse import urlsplit
 from .errors import PageviewSourceError
 
 log = logging.getLogger("byline.pageviews")
+
+# Headers that say nothing about who we are: the only ones kept when a redirect leaves
+# the provider's origin.
+SAFE_ACROSS_ORIGINS = frozenset(
+    {"accept", "accept-encoding", "connection", "content-length", "content-type", "user-agent"}
+)
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in, for comparing URLs."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        port = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower().rstrip("."), port
+
+
+def _session() -> Any:
+    """A requests session that drops credentials when a redirect leaves the origin."""
+    import requests
+
+    class OriginBoundSession(requests.Session):
+        def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+            # Replaces requests' own rule (strip Authorization on a host change, then add
+            # ~/.netrc credentials for the new host) with: leave the origin, lose them all.
+            if origin(response.request.url) != origin(prepared_request.url):
+                for name in list(prepared_request.headers):
+                    if name.lower() not in SAFE_ACROSS_ORIGINS:
+                        del prepared_request.headers[name]
+
+    return OriginBoundSession()
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -122,7 +160,7 @@ class HttpClient:
         import requests  # lazily: only refreshes talk to the network
 
         if self._session is None:
-            self._session = requests.Session()
+            self._session = _session()
         where = self._where(url)
         last_problem = ""
         for attempt in range(1, self.max_attempts + 1):
@@ -193,9 +231,16 @@ class HttpClient:
                     status=status,
                 )
             if status in (401, 403):
+                moved = origin(response.url) != origin(url)
                 raise PageviewSourceError(
                     f"{self.provider} refused the request (HTTP {status}) on {where}; "
-                    f"{self._key_hint()} and that it may read this site's stats",
+                    + (
+                        f"it was redirected to {self._where(response.url)}, another address, "
+                        "so the key was not sent there: if that is the provider's new "
+                        "address, put it in BYLINE_PAGEVIEWS_API_URL"
+                        if moved
+                        else f"{self._key_hint()} and that it may read this site's stats"
+                    ),
                     status=status,
                 )
             if status == 404:

@@ -2,9 +2,11 @@
 
 What counts as a view: a GET answered 2xx or 304, for a page (no file extension, or .html),
 not a feed, from a user agent that does not look like a bot, inside the window, and not a
-repeat of the same client (address + user agent) on the same path within 30 minutes of its
-last counted view. Everything else is tallied in ``LogStats``; malformed lines are counted as
-garbage and skipped, never fatal.
+repeat of the same client (address + user agent) on the same article within 30 minutes of
+its last counted view ("/x/", "/x", "/x/index.html" and "/x/?utm=..." are one article, as
+``paths.canonical_path`` has it). Everything else is tallied in ``LogStats``; malformed lines
+are counted as garbage and skipped, never fatal. A file that cannot be an access log (binary,
+a ``.gz`` that is not gzip, not one readable line) is named in ``LogStats.problems``.
 
 Privacy: client addresses are only ever hashed in memory (BLAKE2b keyed with a random salt
 made per run) for the repeat check; they are never stored, logged or returned.
@@ -30,6 +32,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from .errors import PageviewSourceError
+from .paths import canonical_path
 
 REPEAT_SECONDS = 30 * 60
 
@@ -131,6 +134,7 @@ MONTHS = {
     )
 }
 _CACHE_LIMIT = 50_000
+_SNIFF_BYTES = 8192
 
 
 def is_bot(user_agent: str) -> bool:
@@ -160,6 +164,24 @@ def page_path(target: str) -> str | None:
         if lowered.startswith(folder) or lowered.endswith(folder):
             return None
     return path
+
+
+def _looks_binary(start: str) -> bool:
+    """NUL bytes and not one log line in the first few KB: an image, an archive, a database.
+
+    A real log with a stray binary line still has good lines near it, and is read.
+    """
+    if "\x00" not in start:
+        return False
+    return not any(LINE_RE.match(text) for text in start.splitlines())
+
+
+def _page(target: str) -> tuple[str, str] | None:
+    """(page path, its article key for the repeat check), or None for assets and feeds."""
+    path = page_path(target)
+    if path is None:
+        return None
+    return path, canonical_path(path) or path
 
 
 @dataclass
@@ -220,7 +242,7 @@ class AccessLogCounter:
         self.views: dict[str, int] = {}
         self.stats = LogStats()
         self._days: dict[str, int | None] = {}
-        self._paths: dict[str, str | None] = {}
+        self._paths: dict[str, tuple[str, str] | None] = {}
         self._agents: dict[str, bool] = {}
         self._last: dict[tuple[bytes, str], int] = {}
         self._queue: deque[tuple[int, tuple[bytes, str]]] = deque()
@@ -289,15 +311,16 @@ class AccessLogCounter:
                     not_ok += 1
                     continue
                 try:
-                    path = paths[target]
+                    page = paths[target]
                 except KeyError:
-                    path = page_path(target)
+                    page = _page(target)
                     if len(paths) >= _CACHE_LIMIT:
                         paths.clear()
-                    paths[target] = path
-                if path is None:
+                    paths[target] = page
+                if page is None:
                     not_page += 1
                     continue
+                path, article = page
                 try:
                     bot = agents[agent]
                 except KeyError:
@@ -317,7 +340,7 @@ class AccessLogCounter:
                         if last.get(old_key) == old_time:
                             del last[old_key]
                 client = blake2b(f"{addr}\x00{agent}".encode(), key=salt, digest_size=12).digest()
-                key = (client, path)
+                key = (client, article)
                 previous = last.get(key)
                 if previous is not None and -repeat < moment - previous < repeat:
                     repeats += 1
@@ -340,26 +363,51 @@ class AccessLogCounter:
             stats.counted += counted
 
     def feed_file(self, path: Path | str) -> None:
-        """Stream one plain or ``.gz`` log file; a truncated .gz is counted up to the damage."""
+        """Stream one plain or ``.gz`` log file; a truncated .gz is counted up to the damage.
+
+        A binary file, a ``.gz`` that is not gzip and a file with no readable line are
+        reported in ``stats.problems`` (and count nothing) rather than read as noise.
+        """
         path = Path(path)
-        self.stats.files += 1
+        stats = self.stats
+        stats.files += 1
+        lines_before, garbage_before = stats.lines, stats.garbage
         try:
             if path.suffix == ".gz":
                 handle = gzip.open(path, "rt", encoding="utf-8", errors="replace")
             else:
                 handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
             with handle:
+                if _looks_binary(handle.read(_SNIFF_BYTES)):
+                    stats.problems.append(
+                        f"{path} is a binary file, not a text access log; nothing in it counted"
+                    )
+                    return
+                handle.seek(0)
                 self.feed(handle)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            self.stats.problems.append(
-                f"{path}: damaged or truncated gzip ({exc.__class__.__name__}); "
-                "lines before the damage were counted"
-            )
+            if stats.lines == lines_before:
+                stats.problems.append(
+                    f"{path} is named .gz but is not a readable gzip file "
+                    f"({exc.__class__.__name__}); nothing in it counted"
+                )
+            else:
+                stats.problems.append(
+                    f"{path}: damaged or truncated gzip ({exc.__class__.__name__}); "
+                    "lines before the damage were counted"
+                )
+            return
         except OSError as exc:
             raise PageviewSourceError(
                 f"cannot read access log {path} ({exc.__class__.__name__}: {exc.strerror or exc}); "
                 "check BYLINE_PAGEVIEWS_LOGS and that `invoke pageviews` may read the logs"
             ) from None
+        read = stats.lines - lines_before
+        if read and stats.garbage - garbage_before == read:
+            stats.problems.append(
+                f"{path}: none of its {read} lines is an access-log line in the combined "
+                "format; nothing in it counted"
+            )
 
     def result(self) -> LogCount:
         """Views per path and the tallies so far."""

@@ -2,21 +2,24 @@
 
 All fetching and checking happens before the one atomic write, so any failure (network,
 401, 429 after retries, a malformed answer, an unreadable file) raises ``PageviewError`` and
-leaves the previous snapshot exactly as it was.
+leaves the previous snapshot exactly as it was. A source that yields no views at all is a
+failure too (``NoViewsError``): an empty log, a binary file or an API answering for the
+wrong site would otherwise replace a month of views with nothing. ``allow_empty`` accepts a
+window that truly had no visits, never one whose input could not be read.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import PageviewConfig
-from .errors import PageviewConfigError, PageviewError
+from .errors import NoViewsError, PageviewConfigError, PageviewError
 from .export import read_export
 from .goatcounter import REQUESTS_PER_SECOND, fetch_goatcounter
 from .http import HttpClient
@@ -25,8 +28,6 @@ from .paths import clean_path
 from .plausible import fetch_plausible
 from .snapshot import Snapshot, write_snapshot
 from .umami import fetch_umami
-
-log = logging.getLogger("byline.pageviews")
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,19 @@ def window_ending(now: datetime, days: int) -> Window:
 
 @dataclass(frozen=True)
 class Fetched:
-    """Raw views from a source, plus what to tell the user about how they were got."""
+    """Raw views from a source, plus what to tell the user about how they were got.
+
+    ``origin`` names what was read and ``check`` what to look at when it held no views;
+    ``damaged`` says some of the input could not be read at all.
+    """
 
     views: dict[str, int]
     details: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     requests: int = 0
+    origin: str = ""
+    check: str = ""
+    damaged: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class RefreshSummary:
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """Human-readable summary lines, warnings last."""
+        """Human-readable summary lines, warnings last, each said once."""
         out = [
             f"pageviews: {self.total_views} views on {self.paths} paths from {self.source}, "
             f"{self.window_start} to {self.window_end} ({self.window_days} days)",
@@ -116,12 +124,33 @@ def fetch_views(
         if result.bad_rows:
             warnings.append(f"skipped {result.bad_rows} bad rows in {config.file}:")
             warnings += [f"  {problem}" for problem in result.problems]
-        return Fetched(result.views, details, warnings)
+        return Fetched(
+            result.views,
+            details,
+            warnings,
+            origin=f"the export {config.file} ({result.rows} rows)",
+            check="check that it was exported for the right site and period "
+            "(BYLINE_PAGEVIEWS_FILE names it)",
+        )
     if source == "logs":
         if not config.logs:
             raise PageviewConfigError("BYLINE_PAGEVIEWS_LOGS in pelicanconf.py is not set")
         counted = read_access_logs(config.logs, window.start, window.end)
-        return Fetched(counted.views, [counted.stats.describe()], list(counted.stats.problems))
+        stats = counted.stats
+        return Fetched(
+            counted.views,
+            [stats.describe()],
+            list(stats.problems),
+            origin=f"the access logs {config.logs} ({stats.describe()})",
+            check="; ".join(
+                [
+                    *stats.problems,
+                    "check that BYLINE_PAGEVIEWS_LOGS matches the web server's current access "
+                    "logs in the combined format (nginx or Apache)",
+                ]
+            ),
+            damaged=bool(stats.problems),
+        )
     if config.api_key is None:
         raise PageviewConfigError(
             f"the environment variable {config.api_key_env} is not set; put the {source} API "
@@ -139,7 +168,7 @@ def fetch_views(
                 start=window.start_date,
                 end=window.end_date,
             )
-        return Fetched(views, requests=client.requests_made)
+        return _from_api(views, client, f"Plausible for site {config.site_id}")
     if source == "goatcounter":
         with _client(config, "GoatCounter", sleep, min_interval=1 / REQUESTS_PER_SECOND) as client:
             views = fetch_goatcounter(
@@ -149,7 +178,7 @@ def fetch_views(
                 start=window.start_date,
                 end=window.end_date,
             )
-        return Fetched(views, requests=client.requests_made)
+        return _from_api(views, client, f"GoatCounter at {_api_host(config)}")
     if source == "umami":
         with _client(config, "Umami", sleep) as client:
             views = fetch_umami(
@@ -161,8 +190,37 @@ def fetch_views(
                 start=window.start,
                 end=window.end,
             )
-        return Fetched(views, requests=client.requests_made)
+        return _from_api(views, client, f"Umami for website {config.site_id}")
     raise PageviewConfigError(f"BYLINE_PAGEVIEWS_SOURCE {source!r} is not a known source")
+
+
+def _api_host(config: PageviewConfig) -> str:
+    """The API's host, for messages (never user:password@ or a path)."""
+    return urlsplit(config.api_url or "").netloc.rsplit("@", 1)[-1]
+
+
+def _from_api(views: dict[str, int], client: HttpClient, origin: str) -> Fetched:
+    return Fetched(
+        views,
+        requests=client.requests_made,
+        origin=f"{origin} (an answer with no pages)",
+        check="check BYLINE_PAGEVIEWS_SITE_ID and BYLINE_PAGEVIEWS_API_URL, and that the "
+        "site's pages carry the tracking script",
+    )
+
+
+def _nothing_found(fetched: Fetched, window: Window, allow_empty: bool) -> NoViewsError:
+    """The one line that says which source held no views and what to look at."""
+    text = (
+        f"no pageviews found in {fetched.origin} for {window.start_date} to "
+        f"{window.end_date}; {fetched.check}"
+    )
+    if fetched.damaged:
+        if allow_empty:
+            text += " (--allow-empty accepts a window with no visits, not unreadable input)"
+    else:
+        text += "; if the site truly had no visits, run `invoke pageviews --allow-empty`"
+    return NoViewsError(text, damaged=fetched.damaged)
 
 
 def _clean(views: Mapping[str, int]) -> dict[str, int]:
@@ -176,20 +234,29 @@ def _clean(views: Mapping[str, int]) -> dict[str, int]:
 
 
 def refresh(
-    config: PageviewConfig, now: datetime, sleep: Callable[[float], None] = time.sleep
+    config: PageviewConfig,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+    *,
+    allow_empty: bool = False,
 ) -> RefreshSummary:
     """Fetch pageviews for the last ``config.window_days`` days ending ``now`` and write them.
 
-    Raises ``PageviewError`` on any failure, with the snapshot file left untouched.
+    Raises ``PageviewError`` on any failure, with the snapshot file left untouched; a source
+    with no views raises ``NoViewsError`` unless ``allow_empty`` (and its input was readable).
+    Prints nothing: the caller shows ``summary.lines()`` once.
     """
     window = window_ending(now, config.window_days)
     fetched = fetch_views(config, window, sleep)
     views = _clean(fetched.views)
     warnings = list(fetched.warnings)
     if not views:
+        if not allow_empty or fetched.damaged:
+            raise _nothing_found(fetched, window, allow_empty)
         warnings.append(
             f"no pageviews found between {window.start_date} and {window.end_date}; "
-            "the snapshot is empty, so the Most read block will be hidden"
+            "wrote an empty snapshot (--allow-empty), so the Most read block shows the "
+            "latest stories instead"
         )
     snapshot = Snapshot(
         source=config.source,
@@ -218,6 +285,4 @@ def refresh(
         details=list(fetched.details),
         warnings=warnings,
     )
-    for line in summary.lines():
-        (log.warning if line.startswith("warning:") else log.info)("%s", line)
     return summary

@@ -11,6 +11,12 @@ Reply codes: 4xx is temporary (retried with back-off); 5xx at RCPT or after the 
 permanent refusal of that recipient; 5xx at MAIL FROM refuses the sender, so the run stops;
 530/534/535/538 are authentication problems and stop the run at once; 421 closes the
 connection (reconnect and retry).
+
+TLS is what every provider uses: STARTTLS (port 587) or implicit TLS (port 465), with the
+certificate checked against the system's trusted authorities and the host name. A relay
+with a private authority is trusted the standard OpenSSL way, through the ``SSL_CERT_FILE``
+(or ``SSL_CERT_DIR``) environment variable. A refused certificate stops the run before
+anything is sent, with a message naming the host, the port and the reason.
 """
 
 from __future__ import annotations
@@ -37,6 +43,46 @@ if TYPE_CHECKING:
 
 AUTH_CODES = frozenset({530, 534, 535, 538})
 _DOTS = re.compile(rb"(?m)^\.")
+
+# OpenSSL verify codes worth a specific hint (X509_V_ERR_*).
+_UNTRUSTED = frozenset({2, 18, 19, 20, 21, 27})  # unknown or self-signed authority
+_EXPIRED = frozenset({9, 10})  # not yet valid, expired
+_WRONG_HOST = frozenset({62, 64})  # host name or IP address mismatch
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against the trusted authorities, host names checked.
+
+    ``ssl.create_default_context`` loads the system's authorities, or the ones named by
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set: the standard way to trust a mail relay
+    signed by a private authority, without turning checks off.
+    """
+    return ssl.create_default_context()
+
+
+def refused_certificate(where: str, host: str, error: ssl.SSLCertVerificationError) -> str:
+    """Why the server's certificate was refused, and what to do about it, in plain words."""
+    reason = error.verify_message or error.reason or str(error)
+    code = error.verify_code
+    if code in _WRONG_HOST:
+        hint = (
+            f"the certificate is not for {host}: set BYLINE_SEND_SMTP_HOST to the host name "
+            "your provider gives (the one on its certificate), not an address or alias"
+        )
+    elif code in _EXPIRED:
+        hint = "the certificate is out of date: tell whoever runs the mail server"
+    elif code in _UNTRUSTED:
+        hint = (
+            "it is not signed by an authority this machine trusts: check BYLINE_SEND_SMTP_HOST; "
+            "if the server really uses a private authority, point the SSL_CERT_FILE "
+            "environment variable at that authority's certificate file"
+        )
+    else:
+        hint = "check BYLINE_SEND_SMTP_HOST and the server's certificate"
+    return (
+        f"the TLS certificate of {where} was refused ({reason}); {hint}. "
+        "Nothing was sent; certificate checks are never turned off"
+    )
 
 
 def _text(response: bytes | str) -> str:
@@ -88,7 +134,7 @@ class SmtpProvider(Provider):
                     c.smtp_port,
                     local_hostname=helo,
                     timeout=c.smtp_timeout,
-                    context=ssl.create_default_context(),
+                    context=tls_context(),
                 )
             else:
                 conn = smtplib.SMTP(
@@ -97,8 +143,11 @@ class SmtpProvider(Provider):
             conn.ehlo()
             if c.smtp_security == "starttls":
                 if not conn.has_extn("starttls"):
-                    raise ProviderStop(f"{where} does not offer STARTTLS; check the port")
-                conn.starttls(context=ssl.create_default_context())
+                    raise ProviderStop(
+                        f"{where} does not offer STARTTLS; check BYLINE_SEND_SMTP_PORT and "
+                        'BYLINE_SEND_SMTP_SECURITY (587 is "starttls", 465 is "tls")'
+                    )
+                conn.starttls(context=tls_context())
                 conn.ehlo()
             if c.smtp_username:
                 conn.login(c.smtp_username, c.smtp_password or "")
@@ -118,9 +167,16 @@ class SmtpProvider(Provider):
                 "BYLINE_SEND_SMTP_SECURITY (most servers only allow login after STARTTLS)",
                 auth=True,
             ) from None
+        except ssl.SSLCertVerificationError as error:
+            self._discard(conn)
+            raise ProviderStop(refused_certificate(where, c.smtp_host, error)) from None
         except ssl.SSLError as error:
             self._discard(conn)
-            raise ProviderStop(f"TLS with {where} failed: {error}") from None
+            raise ProviderStop(
+                f"TLS with {where} failed ({error.reason or error}); check "
+                'BYLINE_SEND_SMTP_SECURITY and BYLINE_SEND_SMTP_PORT: "tls" is implicit TLS '
+                '(usually port 465), "starttls" upgrades a plain connection (usually 587)'
+            ) from None
         except ProviderStop:
             self._discard(conn)
             raise
@@ -132,7 +188,13 @@ class SmtpProvider(Provider):
             raise ConnectionFailure(f"{where} answered {code} {text}", code) from None
         except (OSError, smtplib.SMTPException) as error:
             self._discard(conn)
-            raise ConnectionFailure(f"cannot connect to {where}: {error}") from None
+            hint = ""
+            if c.smtp_security != "tls" and c.smtp_port == 465:
+                hint = (
+                    "; port 465 is implicit TLS, where the server says nothing until TLS "
+                    'starts: set BYLINE_SEND_SMTP_SECURITY = "tls"'
+                )
+            raise ConnectionFailure(f"cannot connect to {where}: {error}{hint}") from None
         self._conn = conn
 
     @staticmethod
