@@ -299,8 +299,17 @@ def test_a_resumed_send_after_a_rebuild_sends_what_the_first_readers_got(tmp_pat
         conf = settings(server.port, BYLINE_SEND_RETRIES=0)
         first = send(root, server.port, conf=conf)
         assert first.sent == ["ada@example.com"] and not first.complete
+        exported = root / "public/newsletter/1/email.txt"
         rebuild(root, POST.replace("Raise your prices", "Lower your prices"))
-        assert "Lower your prices" in (root / "public/newsletter/1/email.txt").read_text()
+        # The build itself restores a frozen issue's email files ...
+        assert "Raise your prices" in exported.read_text()
+        # ... and the sender trusts the frozen copy even when public/ was built without
+        # it (say, by a checkout that had not pulled data/newsletter/ yet).
+        frozen, aside = root / "data/newsletter", root / "data/newsletter-aside"
+        frozen.rename(aside)
+        rebuild(root, POST.replace("Raise your prices", "Lower your prices"))
+        aside.rename(frozen)
+        assert "Lower your prices" in exported.read_text()
         handler.rcpt = None
         second = send(root, server.port, conf=conf)
     assert second.sent == ["bob@example.org"] and second.complete
