@@ -22,6 +22,7 @@ from .index import SiteIndex, known_paths, load_author_names
 from .model import Finding
 from .mojibake import BYTE
 from .post import Post, decode, parse
+from .repairs import settle
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -43,8 +44,13 @@ def lint_post(
     index: SiteIndex,
     relpath: str | None = None,
     is_page: bool = False,
+    settled: bool = True,
 ) -> list[Finding]:
-    """Every check on a parsed post; ``now`` is naive wall-clock time in the site's zone."""
+    """Every check on a parsed post; ``now`` is naive wall-clock time in the site's zone.
+
+    ``settled`` findings include what the safe repairs uncover (see ``repairs``), so the
+    report shows every change ``--fix`` makes.
+    """
     lint = post.fields.get("lint")
     switch = post.fields.get("lint_disable") or post.fields.get("lint-disable")
     off, post_codes = post_switches(lint.value if lint else None, switch.value if switch else None)
@@ -87,7 +93,22 @@ def lint_post(
         post, config=config, now=now, is_page=is_page, index=index, relpath=relpath
     ):
         add(hit.line, hit.column, hit.code, hit.message, hit.fix, hit.length)
-    return sorted(set(findings))
+    if not settled:
+        return sorted(set(findings))
+
+    def relint(text: str) -> list[Finding]:
+        again = parse(text, post.path)
+        return lint_post(
+            again,
+            config=config,
+            now=now,
+            index=index,
+            relpath=relpath,
+            is_page=is_page,
+            settled=False,
+        )
+
+    return sorted(set(settle(post.text, findings, relint)))
 
 
 def read_post(path: Path, display: str | None = None) -> Post:
