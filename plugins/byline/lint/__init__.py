@@ -6,7 +6,9 @@ Pure Python (no Pelican imports): ``invoke lint`` and the build hook are thin gl
 Findings print like a compiler's, ``content/x.md:12:34: E101 message``; line and column are
 1-based, count the metadata header, and point at the damaged character itself. Nothing
 inside code spans or code blocks is checked, and URLs, e-mail addresses, HTML tags, @handles
-and #hashtags are never read as prose.
+and #hashtags are never read as prose. The findings already include what one safe repair
+uncovers behind another (``repairs``), and ``--fix`` makes exactly their edits, so it never
+changes what the report did not show.
 
 | code | severity | check | `--fix` |
 |---|---|---|---|

@@ -64,6 +64,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')\]*_]*\s+|[:;]\s+|\n")
 _LEADING_MARKUP = re.compile(r"^[\s>#*_\-–—“\"‘'(\[]*(?:\d+[.)]\s*)?[\s*_“\"‘'(\[]*")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _QUOTES = re.compile('["“”]')
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[a-z])[’?](?=[a-z])")
 _DOUBLE_ESCAPED = re.compile(
     r"&amp;(?:amp;)*(?P<entity>#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
@@ -129,10 +130,11 @@ def check_apostrophes(unit: Unit, apostrophe: str) -> Iterator[Hit]:
 def _is_question(sentence: str) -> bool:
     """Whether a sentence opens like a question: "Isn't...", "Why...", "But how...".
 
-    Only whole words count, so "is:open" or "What-if" never make a sentence a question.
+    Only whole words count, so "is:open" or "What-if" never make a sentence a question. An
+    apostrophe typed as "?" (E101) still counts as one: "Doesn?t it..." opens a question.
     """
     tokens = _LEADING_MARKUP.sub("", sentence).split()[:2]
-    words = [token.rstrip(",").lower().replace("’", "'") for token in tokens]
+    words = [_APOSTROPHE_IN_WORD.sub("'", token.rstrip(",").lower()) for token in tokens]
     if len(words) > 1 and words[0] in _LEAD_INS:
         words = words[1:]
     return bool(words) and words[0] in _QUESTION_WORDS

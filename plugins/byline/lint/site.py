@@ -32,6 +32,7 @@ from .index import SiteIndex, known_paths, load_author_names, save_as, slugify
 from .model import Finding
 from .mojibake import BYTE
 from .post import Post, decode, parse
+from .repairs import settle
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -53,8 +54,13 @@ def lint_post(
     index: SiteIndex,
     relpath: str | None = None,
     is_page: bool = False,
+    settled: bool = True,
 ) -> list[Finding]:
-    """Every check on a parsed post; ``now`` is naive wall-clock time in the site's zone."""
+    """Every check on a parsed post; ``now`` is naive wall-clock time in the site's zone.
+
+    ``settled`` findings include what the safe repairs uncover (see ``repairs``), so the
+    report shows every change ``--fix`` makes.
+    """
     lint = post.fields.get("lint")
     switch = post.fields.get("lint_disable") or post.fields.get("lint-disable")
     off, post_codes = post_switches(lint.value if lint else None, switch.value if switch else None)
@@ -101,7 +107,22 @@ def lint_post(
         where = post.fields.get("slug")
         for message in index.clashes.get(relpath, ()):
             add(where.line if where else 1, where.column if where else 1, "E211", message)
-    return sorted(set(findings))
+    if not settled:
+        return sorted(set(findings))
+
+    def relint(text: str) -> list[Finding]:
+        again = parse(text, post.path)
+        return lint_post(
+            again,
+            config=config,
+            now=now,
+            index=index,
+            relpath=relpath,
+            is_page=is_page,
+            settled=False,
+        )
+
+    return sorted(set(settle(post.text, findings, relint)))
 
 
 def read_post(path: Path, display: str | None = None) -> Post:
