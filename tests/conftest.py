@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import logging
+import os
+import shutil
 import socketserver
 import textwrap
 import threading
@@ -34,6 +36,22 @@ def build(
     settings = read_settings(str(ROOT / settings_file), override=override)
     Pelican(settings).run()
     return output
+
+
+def copy_project(root: Path, *, authors: bool = True, data: bool = False) -> Path:
+    """A copy of the project as a user has it: settings and tasks copied (tests edit them),
+    theme and plugins linked, an empty content folder (with authors.toml), optionally data/."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("theme", "plugins"):
+        os.symlink(ROOT / name, root / name)
+    (root / "content").mkdir()
+    if authors:
+        shutil.copy(ROOT / "content" / "authors.toml", root / "content" / "authors.toml")
+    if data:
+        (root / "data").mkdir()
+    return root
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:

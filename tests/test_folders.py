@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 import pytest
-from conftest import ROOT
+from conftest import copy_project
 
 INVOKE = Path(sys.executable).parent / "invoke"
 POST = (
@@ -31,14 +31,7 @@ POST = (
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, root / name)
-    for name in ("theme", "plugins"):
-        os.symlink(ROOT / name, root / name)
-    (root / "content").mkdir()
-    shutil.copy(ROOT / "content" / "authors.toml", root / "content" / "authors.toml")
+    root = copy_project(tmp_path / "project")
     (root / "content" / "hello.md").write_text(POST)
     return root
 

@@ -10,16 +10,14 @@ left. The regression tests run the real tasks on the two cases reported in issue
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from byline.lint import Finding, fix_text, lint_text
-from conftest import ROOT
+from conftest import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -148,13 +146,7 @@ def test_a_quote_opened_by_mojibake_is_not_taken_for_a_stray_one():
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("theme", "plugins"):
-        os.symlink(ROOT / name, tmp_path / name)
-    (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "content" / "authors.toml", tmp_path / "content" / "authors.toml")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:

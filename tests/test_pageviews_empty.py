@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from byline.pageviews import NoViewsError, config_from_settings, load_snapshot, refresh
-from conftest import ROOT
+from conftest import copy_project
 
 NOW = datetime(2026, 5, 31, 12, 0, tzinfo=UTC)
 SECRET = "pv-key-EMPTY-test-0077"
@@ -200,13 +199,7 @@ def test_apis_answering_200_with_nothing_keep_the_snapshot(
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("theme", "plugins"):
-        os.symlink(ROOT / name, tmp_path / name)
-    (tmp_path / "content").mkdir()
-    (tmp_path / "data").mkdir()
-    return tmp_path
+    return copy_project(tmp_path, authors=False, data=True)
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:

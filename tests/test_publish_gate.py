@@ -22,7 +22,7 @@ from byline.drafts import (
     draft_text,
 )
 from byline.lint import exit_code, lint_file, lint_site, lint_text
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 INVOKE = Path(sys.executable).parent / "invoke"
 NOW = datetime(2026, 11, 25, 12, 0)
@@ -36,15 +36,7 @@ PUBLIC_URL = "https://www.thecounter.co.uk"  # never contacted: a build touches 
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project with one clean post, deploying to a local folder."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, root / name)
-    for name in ("theme", "plugins"):
-        os.symlink(ROOT / name, root / name)
-    (root / "content").mkdir()
-    shutil.copy(ROOT / "content" / "authors.toml", root / "content" / "authors.toml")
-    (root / "data").mkdir()
+    root = copy_project(tmp_path / "project", data=True)
     shutil.copy(ROOT / "data" / "pageviews-export.csv", root / "data" / "pageviews-export.csv")
     (root / "content" / "hello.md").write_text(CLEAN)
     with open(root / "pelicanconf.py", "a") as conf:

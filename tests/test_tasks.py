@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fixture_module
+from conftest import ROOT, copy_project, fixture_module
 
 INVOKE = Path(sys.executable).parent / "invoke"
 QUICKSTART_TASKS = [
@@ -29,13 +29,7 @@ QUICKSTART_TASKS = [
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("theme", "plugins"):
-        os.symlink(ROOT / name, tmp_path / name)
-    (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "content" / "authors.toml", tmp_path / "content" / "authors.toml")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
