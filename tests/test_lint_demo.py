@@ -27,9 +27,10 @@ def test_the_demo_content_raises_nothing_with_no_settings():
 
 def test_linting_the_demo_takes_well_under_a_second():
     lint_site(CONTENT, {}, NOW)  # warm up imports and compiled patterns
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: other work on a busy machine does not count.
+    start = time.process_time()
     lint_site(CONTENT, {}, NOW)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
 
 
 def _finding(code="E101", severity="error", fix="'", length=1, path="content/a.md", line=3):

@@ -213,7 +213,8 @@ def test_every_call_has_a_timeout(httpserver):
 
     httpserver.expect_request("/api/v2/query").respond_with_handler(slow)
     sleeps: list[float] = []
-    began = time.monotonic()
+    # The server answers only after 1 s, so a ReadTimeout can only come from the 0.2 s
+    # timeout the client set (no wall-clock bound: a busy machine must not fail this).
     with pytest.raises(PageviewSourceError, match="ReadTimeout"):
         fetch_plausible(
             HttpClient("Plausible", timeout=0.2, sleep=sleeps.append, max_attempts=1),
@@ -223,7 +224,6 @@ def test_every_call_has_a_timeout(httpserver):
             start=START,
             end=END,
         )
-    assert time.monotonic() - began < 0.9
     deadline = time.monotonic() + 5  # let the server finish the slow answer before the next test
     while not httpserver.log and time.monotonic() < deadline:
         time.sleep(0.05)
