@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from byline.newsletter import DEFAULTS, NewsletterConfigError, from_settings
+from byline.newsletter import NewsletterConfigError, from_settings
+from byline.settings import SPECS
 from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
@@ -34,10 +35,10 @@ def test_defaults_give_a_weekly_tuesday_newsletter_named_after_the_site():
     assert conf.timezone == "UTC"
 
 
-def test_every_setting_read_is_documented_in_defaults():
+def test_every_setting_read_has_its_default_in_byline_settings():
     source = "\n".join(p.read_text() for p in PACKAGE.glob("*.py"))
     used = set(re.findall(r'"(BYLINE_NEWSLETTER_[A-Z_]+)"', source))
-    assert used == set(DEFAULTS)
+    assert len(used) > 15 and used <= set(SPECS)
 
 
 def test_the_package_never_imports_pelican():

@@ -1,4 +1,4 @@
-"""Newsletter settings: every BYLINE_NEWSLETTER_* key, its default and its check.
+"""Newsletter settings: every BYLINE_NEWSLETTER_* key's check (defaults: byline.settings).
 
 The digest is rebuilt from the content on every build, so everything that shapes it
 lives here and nowhere else: two machines with the same settings and articles send the
@@ -14,13 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..errors import BylineSettingsError
+from ..settings import CALLS_TO_ACTION, PERIODS, WEEKDAYS, NewsletterSection, value
+
 #: The placeholder the sending service replaces with each reader's own unsubscribe link.
 #: It is written verbatim into href attributes and the text twin, never URL-encoded.
 UNSUBSCRIBE_TOKEN = "{{unsubscribe_url}}"
 
-PERIODS = ("weekly", "fortnightly", "monthly")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-CALLS_TO_ACTION = ("forward", "reply")
 
 #: Placeholders the subject and preheader templates may use.
 TEMPLATE_FIELDS = (
@@ -33,36 +33,11 @@ TEMPLATE_FIELDS = (
     "count",
 )
 
-DEFAULTS: dict[str, Any] = {
-    # Identity
-    "BYLINE_NEWSLETTER_NAME": "",  # newsletter name; SITENAME if empty
-    "BYLINE_NEWSLETTER_FROM_NAME": "",  # sender name in the manifest; the name if empty
-    # Schedule: one issue per period that published at least one article
-    "BYLINE_NEWSLETTER_PERIOD": "weekly",  # "weekly", "fortnightly" or "monthly"
-    "BYLINE_NEWSLETTER_WEEKDAY": "tuesday",  # send day; monthly = first such day of the month
-    "BYLINE_NEWSLETTER_SINCE": "",  # ISO date; older articles get no issue; anchors fortnights
-    # Wording
-    "BYLINE_NEWSLETTER_SUBJECT": "{name} #{number}: {lead_title}",  # subject line template
-    "BYLINE_NEWSLETTER_PREHEADER": "{lead_standfirst}",  # inbox preview text template
-    "BYLINE_NEWSLETTER_CALL_TO_ACTION": "forward",  # "forward" (to a friend) or "reply"
-    "BYLINE_NEWSLETTER_SUBSCRIBE_URL": "",  # sign-up page for forwarded readers; site URL if empty
-    "BYLINE_NEWSLETTER_REASON": "You are receiving this because you subscribed on our website.",
-    "BYLINE_NEWSLETTER_POSTAL_ADDRESS": "",  # sender's postal address (anti-spam laws); required
-    "BYLINE_NEWSLETTER_MOST_READ_COUNT": 3,  # stories in the "Most read" block (0 = no block)
-    # Stories beside the lead (most read first, then newest); the rest are one link away
-    "BYLINE_NEWSLETTER_MAX_STORIES": 8,
-    # Links and checks
-    "BYLINE_NEWSLETTER_UTM": True,  # add utm_source/medium/campaign to links to the site
-    "BYLINE_NEWSLETTER_MAX_HTML_KB": 90,  # inlined email HTML budget (Gmail clips at ~102 KB)
-    "BYLINE_NEWSLETTER_SITE_URL": "",  # absolute site URL; SITEURL if empty
-    # Frozen copies of sent issues (newsletter/frozen.py), relative to the project folder
-    "BYLINE_NEWSLETTER_SENT_DIR": "data/newsletter",
-    "BYLINE_NEWSLETTER_LANGUAGE": "",  # lang of the email; DEFAULT_LANG if empty
-    "BYLINE_NEWSLETTER_TIMEZONE": "",  # where days begin and end; TIMEZONE (then UTC) if empty
-}
+
+_D = NewsletterSection()  # the defaults, from byline.settings
 
 
-class NewsletterConfigError(ValueError):
+class NewsletterConfigError(BylineSettingsError):
     """A BYLINE_NEWSLETTER_* value that cannot produce an email; the message names the key."""
 
 
@@ -84,11 +59,11 @@ class NewsletterSettings:
     site_url: str
     site_name: str
     language: str
-    timezone: str = "UTC"
-    subscribe_url: str = ""
-    most_read_count: int = 3
-    since: str = ""
-    max_stories: int = 8
+    timezone: str = "UTC"  # when neither BYLINE_NEWSLETTER_TIMEZONE nor TIMEZONE is set
+    subscribe_url: str = _D.subscribe_url
+    most_read_count: int = _D.most_read_count
+    since: str = _D.since
+    max_stories: int = _D.max_stories
 
     @property
     def tz(self) -> ZoneInfo:
@@ -114,22 +89,21 @@ def _check_template(key: str, template: str) -> None:
 
 
 def _choice(settings: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
-    value = str(settings.get(key, DEFAULTS[key])).strip().lower()
-    if value not in choices:
-        raise NewsletterConfigError(f"{key} is {value!r}; use one of: {', '.join(choices)}")
-    return value
+    chosen = str(value(settings, key)).strip().lower()
+    if chosen not in choices:
+        raise NewsletterConfigError(f"{key} is {chosen!r}; use one of: {', '.join(choices)}")
+    return chosen
 
 
 def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
-    """Build the newsletter settings from Pelican's settings, applying DEFAULTS.
+    """Build the newsletter settings from Pelican's settings and byline.settings' defaults.
 
     Raises NewsletterConfigError naming the key when a value is unusable, for example a
     site URL that is not absolute (emails cannot carry relative links).
     """
 
     def get(key: str) -> Any:
-        value = settings.get(key)
-        return DEFAULTS[key] if value is None else value
+        return value(settings, key)
 
     site_name = str(settings.get("SITENAME") or "").strip()
     name = str(get("BYLINE_NEWSLETTER_NAME")).strip() or site_name
