@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BylineSettingsError
-from ..settings import LintSettings, default, split_words, value
+from ..settings import LintSettings, default, read_section, split_words, value
 from .codes import CODES
 
 _OFF = frozenset({"off", "false", "no", "0", "disable", "disabled", "none"})
@@ -56,30 +56,24 @@ class LintConfig:
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> LintConfig:
         settings = dict(settings or {})
-        get = lambda name: value(settings, name)  # noqa: E731
-        codes = get("BYLINE_LINT_DISABLE")
-        if isinstance(codes, str):
-            codes = split_codes(codes)
-        codes = [str(code).strip().upper() for code in codes]
+        read: LintSettings = read_section(LintSettings, settings, LintConfigError)
+        codes = [code.strip().upper() for code in read.disable]
         unknown = [code for code in codes if not is_known(code)]
         if unknown:
             raise LintConfigError(
                 f"BYLINE_LINT_DISABLE names unknown code(s) {', '.join(unknown)}; "
                 f"use codes from the table in byline/lint/__init__.py, e.g. {['W201']}."
             )
-        for name in ("BYLINE_LINT_SUMMARY_MAX", "BYLINE_LINT_TITLE_MAX"):
-            if not isinstance(get(name), int) or get(name) < 1:
-                raise LintConfigError(f"{name} should be a whole number of characters.")
         article_url = settings.get("ARTICLE_URL", "{slug}.html")
         page_url = settings.get("PAGE_URL", "pages/{slug}.html")
         return cls(
             disable=frozenset(codes),
-            summary_max=get("BYLINE_LINT_SUMMARY_MAX"),
-            title_max=get("BYLINE_LINT_TITLE_MAX"),
-            brands=tuple(get("BYLINE_LINT_BRANDS")),
-            exclude=tuple(get("BYLINE_LINT_EXCLUDE")),
-            known_paths=tuple(get("BYLINE_LINT_KNOWN_PATHS")),
-            authors_file=get("BYLINE_AUTHORS_FILE"),
+            summary_max=read.summary_max,
+            title_max=read.title_max,
+            brands=read.brands,
+            exclude=read.exclude,
+            known_paths=read.known_paths,
+            authors_file=value(settings, "BYLINE_AUTHORS_FILE"),
             page_paths=tuple(settings.get("PAGE_PATHS", ["pages"])),
             newsletter_folder=settings.get(_OVERRIDES, default(_OVERRIDES)) or "",
             timezone=settings.get("TIMEZONE") or "UTC",

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..settings import SMTP_SECURITIES, SPECS, SendingSettings, default, nearest, value
+from ..settings import SPECS, SendingSettings, default, nearest, read_section
 from ..textclean import clean_text
 from .errors import SendConfigError
 
 PREFIX = "BYLINE_SEND_"
-SECURITIES = SMTP_SECURITIES
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 BUILTIN_PROVIDERS = ("smtp", "buttondown")
 _D = SendingSettings()  # the defaults, from byline.settings
@@ -96,21 +95,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _get(settings: Mapping[str, Any], key: str) -> Any:
-    return value(settings, key)
-
-
-def _number(settings: Mapping[str, Any], key: str, kind: type, minimum: float) -> Any:
-    found = _get(settings, key)
-    try:
-        number = kind(found)
-    except (TypeError, ValueError):
-        raise SendConfigError(f"{key} must be a number, not {found!r}") from None
-    if number < minimum or isinstance(found, bool):
-        raise SendConfigError(f"{key} must be a number >= {minimum}, not {found!r}")
-    return number
-
-
 def _path(
     settings: Mapping[str, Any],
     key: str,
@@ -144,36 +128,33 @@ def config_from_settings(
     if unknown:
         guesses = [f"{k} (did you mean {nearest(k)}?)" if nearest(k) else k for k in unknown]
         raise SendConfigError(f"unknown setting(s): {', '.join(guesses)}")
+    read: SendingSettings = read_section(SendingSettings, settings, SendConfigError)
     base = Path(base_dir or ".").resolve()
     output_setting = settings.get("OUTPUT_PATH")
     output = (base / str(output_setting)).resolve() if output_setting else None
 
-    provider = str(_get(settings, "BYLINE_SEND_PROVIDER")).strip()
+    provider = read.provider.strip()
     if provider not in BUILTIN_PROVIDERS and ":" not in provider:
         raise SendConfigError(
             f"BYLINE_SEND_PROVIDER must be one of {', '.join(BUILTIN_PROVIDERS)} "
             f"or 'package.module:Class', not {provider!r}"
         )
-    security = str(_get(settings, "BYLINE_SEND_SMTP_SECURITY")).lower()
-    if security not in SECURITIES:
-        raise SendConfigError(
-            f"BYLINE_SEND_SMTP_SECURITY must be one of {', '.join(SECURITIES)}, not {security!r}"
-        )
-    port = _number(settings, "BYLINE_SEND_SMTP_PORT", int, 0) or DEFAULT_PORTS[security]
-    host = str(_get(settings, "BYLINE_SEND_SMTP_HOST")).strip()
+    security = read.smtp_security  # starttls, tls or none: checked by read_section
+    port = read.smtp_port or DEFAULT_PORTS[security]
+    host = read.smtp_host.strip()
     if security == "none" and host and not _is_loopback(host):
         raise SendConfigError(
             f"BYLINE_SEND_SMTP_SECURITY 'none' sends mail and passwords unencrypted; it is only "
             f"allowed for a server on this machine (localhost), not {host!r}"
         )
-    from_address = str(_get(settings, "BYLINE_SEND_FROM_ADDRESS")).strip()
+    from_address = read.from_address.strip()
     if from_address:
         from .subscribers import address_problem
 
         problem = address_problem(from_address)
         if problem:
             raise SendConfigError(f"BYLINE_SEND_FROM_ADDRESS {from_address!r}: {problem}")
-    unsubscribe_url = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_URL")).strip()
+    unsubscribe_url = read.unsubscribe_url.strip()
     if unsubscribe_url:
         if not unsubscribe_url.startswith("https://"):
             raise SendConfigError(
@@ -185,16 +166,16 @@ def config_from_settings(
                 "BYLINE_SEND_UNSUBSCRIBE_URL must contain {email} and {token}, e.g. "
                 "https://example.com/unsubscribe?email={email}&token={token}"
             )
-    mailto = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_MAILTO")).strip()
+    mailto = read.unsubscribe_mailto.strip()
     if mailto and not mailto.startswith("mailto:"):
         raise SendConfigError(f"BYLINE_SEND_UNSUBSCRIBE_MAILTO must start with mailto:, {mailto!r}")
-    api_url = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_URL")).rstrip("/")
+    api_url = read.buttondown_api_url.rstrip("/")
     if not api_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SendConfigError(f"BYLINE_SEND_BUTTONDOWN_API_URL must be https://, not {api_url!r}")
 
-    password_env = str(_get(settings, "BYLINE_SEND_SMTP_PASSWORD_ENV"))
-    key_env = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_KEY_ENV"))
-    secret_env = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV"))
+    password_env = read.smtp_password_env
+    key_env = read.buttondown_api_key_env
+    secret_env = read.unsubscribe_secret_env
     return SendConfig(
         provider=provider,
         subscribers=_path(settings, "BYLINE_SEND_SUBSCRIBERS", base, output),
@@ -202,25 +183,25 @@ def config_from_settings(
         dry_run_dir=_path(settings, "BYLINE_SEND_DRY_RUN_DIR", base, output),
         sent_dir=_path(settings, SENT_DIR_KEY, base, output),
         from_address=from_address,
-        from_name=clean_text(str(_get(settings, "BYLINE_SEND_FROM_NAME")), single_line=True),
-        reply_to=str(_get(settings, "BYLINE_SEND_REPLY_TO")).strip(),
+        from_name=clean_text(read.from_name, single_line=True),
+        reply_to=read.reply_to.strip(),
         unsubscribe_url=unsubscribe_url,
         unsubscribe_mailto=mailto,
         unsubscribe_secret_env=secret_env,
         smtp_host=host,
         smtp_port=port,
         smtp_security=security,
-        smtp_username=str(_get(settings, "BYLINE_SEND_SMTP_USERNAME")).strip(),
+        smtp_username=read.smtp_username.strip(),
         smtp_password_env=password_env,
-        smtp_timeout=_number(settings, "BYLINE_SEND_SMTP_TIMEOUT", float, 0.1),
-        smtp_helo=str(_get(settings, "BYLINE_SEND_SMTP_HELO")).strip(),
-        rate=_number(settings, "BYLINE_SEND_RATE", float, 0),
-        retries=_number(settings, "BYLINE_SEND_RETRIES", int, 0),
-        retry_delay=_number(settings, "BYLINE_SEND_RETRY_DELAY", float, 0),
-        max_consecutive_failures=_number(settings, "BYLINE_SEND_MAX_CONSECUTIVE_FAILURES", int, 1),
+        smtp_timeout=float(read.smtp_timeout),
+        smtp_helo=read.smtp_helo.strip(),
+        rate=float(read.rate),
+        retries=read.retries,
+        retry_delay=float(read.retry_delay),
+        max_consecutive_failures=read.max_consecutive_failures,
         buttondown_api_url=api_url,
         buttondown_api_key_env=key_env,
-        buttondown_timeout=_number(settings, "BYLINE_SEND_BUTTONDOWN_TIMEOUT", float, 0.1),
+        buttondown_timeout=float(read.buttondown_timeout),
         smtp_password=environ.get(password_env) or None,
         buttondown_api_key=environ.get(key_env) or None,
         unsubscribe_secret=environ.get(secret_env) or None,
