@@ -120,9 +120,3 @@ def test_plain_text_decodes_entities_and_shorten_cuts_at_a_word():
     assert plain_text("<p>It&rsquo;s <em>fine</em> &amp; dandy</p>") == "It’s fine & dandy"
     assert shorten("one two three four", 12) == "one two…"
     assert shorten("short", 12) == "short"
-
-
-def test_every_setting_is_in_the_readme_table():
-    readme = (ROOT / "README.md").read_text()
-    missing = [name for name in DEFAULTS if f"| `{name}` |" not in readme]
-    assert missing == []

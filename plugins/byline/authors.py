@@ -9,8 +9,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import BylineError
 
-class AuthorDataError(ValueError):
+
+class AuthorDataError(BylineError, ValueError):
     """The authors file cannot be used; the message says where and how to fix it."""
 
 

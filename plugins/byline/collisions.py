@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .settings import default
+
+_EXPORT = "BYLINE_NEWSLETTER_EXPORT"
+
 GENERATED, PAGE, POST = 0, 1, 2
 # Byline's digest writes newsletter/<n>/ and its feeds; /newsletter/ is the archive the
 # emails and feeds link to, so a post may not take it (a page may: it is that archive).
@@ -91,7 +95,7 @@ def generated_pages(settings: dict[str, Any]) -> list[Claim]:
         value = settings.get(key)
         if isinstance(value, str) and value and "{" not in value:
             claims.append(Claim(normalise(value), f"the feed {value} ({key})", GENERATED))
-    if settings.get("BYLINE_NEWSLETTER_EXPORT", True):
+    if settings.get(_EXPORT, default(_EXPORT)):
         for path in NEWSLETTER_FILES:
             claims.append(Claim(path, "the newsletter feed", GENERATED))
         claims.append(Claim(NEWSLETTER_ARCHIVE, "the newsletter archive", PAGE, reserved=True))

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from .errors import BylineError
+
 # Every value new-post fills in for the writer to replace. Each is matched as written.
 PLACEHOLDER_AUTHOR = "TODO Your name"
 PLACEHOLDER_CATEGORY = "TODO Section, e.g. Money"
@@ -52,11 +54,11 @@ def slugify(title: str) -> str:
     return pelican_slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
-class DraftExistsError(FileExistsError):
+class DraftExistsError(BylineError, FileExistsError):
     """A post with that slug is already there; nothing was overwritten."""
 
 
-class UnknownAuthorError(ValueError):
+class UnknownAuthorError(BylineError, ValueError):
     """The author asked for has no entry in authors.toml; the message lists who does."""
 
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .errors import BylineError
+from .settings import DEPLOY_TARGETS as TARGETS
+from .settings import value
 from .siteurl import OVERRIDE, allows_non_public, non_public_reason
 
-TARGETS = ("rsync", "github-pages", "folder")
 
-
-class PublishError(RuntimeError):
+class PublishError(BylineError, RuntimeError):
     """Publishing cannot go on; the message names the setting or step to fix."""
 
 
@@ -41,7 +42,7 @@ def check_site_url(site_url: str) -> str:
 
 def check_target(settings: dict) -> str:
     """The deploy target and its settings, checked before anything is built or sent."""
-    target = settings.get("BYLINE_DEPLOY_TARGET", "rsync")
+    target = value(settings, "BYLINE_DEPLOY_TARGET")
     if target not in TARGETS:
         raise PublishError(
             f"BYLINE_DEPLOY_TARGET is {target!r}; use one of {', '.join(TARGETS)} in pelicanconf.py"
@@ -228,7 +229,7 @@ def deploy_with_rsync(output: Path, settings: dict) -> None:
         "-pthrvz",
         "-c",
         "-e",
-        f"ssh -p {settings.get('BYLINE_DEPLOY_SSH_PORT', 22)}",
+        f"ssh -p {value(settings, 'BYLINE_DEPLOY_SSH_PORT')}",
         str(output).rstrip("/") + "/",
         f"{settings['BYLINE_DEPLOY_SSH_USER']}@{settings['BYLINE_DEPLOY_SSH_HOST']}:"
         f"{settings['BYLINE_DEPLOY_SSH_PATH']}",
@@ -244,11 +245,11 @@ def deploy_to_git_branch(output: Path, settings: dict, message: str, cwd: Path) 
         "ghp_import",
         "-n",
         "-b",
-        settings.get("BYLINE_GITHUB_PAGES_BRANCH", "gh-pages"),
+        value(settings, "BYLINE_GITHUB_PAGES_BRANCH"),
         "-m",
         message,
         "-r",
-        settings.get("BYLINE_DEPLOY_GIT_REMOTE", "origin"),
+        value(settings, "BYLINE_DEPLOY_GIT_REMOTE"),
         "-p",
         str(output),
     ]

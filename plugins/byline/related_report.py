@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .errors import BylineError
+
 # Writing nothing: every page type's save_as emptied, no feeds, no static files.
 _READ_ONLY = {
     "ARTICLE_SAVE_AS": "",
@@ -77,7 +79,7 @@ def picks_as_json(articles: list) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
 
 
-class UnknownSlugError(LookupError):
+class UnknownSlugError(BylineError, LookupError):
     """No published article has that slug; the message suggests close ones."""
 
 

@@ -57,7 +57,7 @@ Per post: ``Lint: off`` skips the file; ``Lint_disable: W201, E101`` skips those
 from __future__ import annotations
 
 from .codes import CODES, SAFE_CODES, codes_table
-from .config import DEFAULTS, LintConfig, LintConfigError
+from .config import LintConfig, LintConfigError
 from .fixes import apply_fixes, fix_file, fix_site, fix_text
 from .index import SiteIndex
 from .model import Finding
@@ -66,7 +66,6 @@ from .site import build_index, lint_file, lint_site, lint_text, sources
 
 __all__ = [
     "CODES",
-    "DEFAULTS",
     "SAFE_CODES",
     "Finding",
     "LintConfig",

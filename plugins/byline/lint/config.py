@@ -7,26 +7,17 @@ be a prefix ("E1" is every E1xx check) so a site can silence a whole family.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import BylineSettingsError
+from ..settings import LintSettings, default, read_section, split_words, value
 from .codes import CODES
 
-DEFAULTS: dict[str, Any] = {
-    "BYLINE_LINT_DISABLE": [],  # codes (or prefixes such as "W2") never reported
-    "BYLINE_LINT_SUMMARY_MAX": 160,  # characters; the Summary is the meta description
-    "BYLINE_LINT_TITLE_MAX": 65,  # characters before search results cut the title off
-    "BYLINE_LINT_BRANDS": [],  # more brand names for E103, e.g. ["Fernhill"]
-    "BYLINE_LINT_EXCLUDE": [],  # globs relative to content/, e.g. ["archive/**"]
-    "BYLINE_LINT_KNOWN_PATHS": [],  # top-level paths that are not posts, e.g. ["shop"]
-}
-
 _OFF = frozenset({"off", "false", "no", "0", "disable", "disabled", "none"})
-_SPLIT = re.compile(r"[\s,;]+")
 
 
-class LintConfigError(ValueError):
+class LintConfigError(BylineSettingsError):
     """A BYLINE_LINT_* setting cannot be used; the message names the setting and the fix."""
 
 
@@ -36,24 +27,28 @@ def is_known(code: str) -> bool:
 
 
 def split_codes(value: str) -> list[str]:
-    return [code.upper() for code in _SPLIT.split(value) if code]
+    return [code.upper() for code in split_words(value)]
 
 
 def disabled(code: str, switched_off: frozenset[str]) -> bool:
     return any(code.startswith(prefix) for prefix in switched_off)
 
 
+_OVERRIDES = "BYLINE_NEWSLETTER_OVERRIDES"  # None or "" there means no override folder
+_D = LintSettings()  # the defaults, from byline.settings
+
+
 @dataclass(frozen=True)
 class LintConfig:
-    disable: frozenset[str] = frozenset()
-    summary_max: int = 160
-    title_max: int = 65
-    brands: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    known_paths: tuple[str, ...] = ()
-    authors_file: str = "authors.toml"
+    disable: frozenset[str] = frozenset(_D.disable)
+    summary_max: int = _D.summary_max
+    title_max: int = _D.title_max
+    brands: tuple[str, ...] = _D.brands
+    exclude: tuple[str, ...] = _D.exclude
+    known_paths: tuple[str, ...] = _D.known_paths
+    authors_file: str = default("BYLINE_AUTHORS_FILE")
     page_paths: tuple[str, ...] = ("pages",)
-    newsletter_folder: str = "newsletter"
+    newsletter_folder: str = default(_OVERRIDES)
     timezone: str = "UTC"
     slugify_source: str = "basename"
     pages_share_article_urls: bool = False
@@ -61,32 +56,26 @@ class LintConfig:
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> LintConfig:
         settings = dict(settings or {})
-        get = lambda name: settings.get(name, DEFAULTS[name])  # noqa: E731
-        codes = get("BYLINE_LINT_DISABLE")
-        if isinstance(codes, str):
-            codes = split_codes(codes)
-        codes = [str(code).strip().upper() for code in codes]
+        read: LintSettings = read_section(LintSettings, settings, LintConfigError)
+        codes = [code.strip().upper() for code in read.disable]
         unknown = [code for code in codes if not is_known(code)]
         if unknown:
             raise LintConfigError(
                 f"BYLINE_LINT_DISABLE names unknown code(s) {', '.join(unknown)}; "
                 f"use codes from the table in byline/lint/__init__.py, e.g. {['W201']}."
             )
-        for name in ("BYLINE_LINT_SUMMARY_MAX", "BYLINE_LINT_TITLE_MAX"):
-            if not isinstance(get(name), int) or get(name) < 1:
-                raise LintConfigError(f"{name} should be a whole number of characters.")
         article_url = settings.get("ARTICLE_URL", "{slug}.html")
         page_url = settings.get("PAGE_URL", "pages/{slug}.html")
         return cls(
             disable=frozenset(codes),
-            summary_max=get("BYLINE_LINT_SUMMARY_MAX"),
-            title_max=get("BYLINE_LINT_TITLE_MAX"),
-            brands=tuple(get("BYLINE_LINT_BRANDS")),
-            exclude=tuple(get("BYLINE_LINT_EXCLUDE")),
-            known_paths=tuple(get("BYLINE_LINT_KNOWN_PATHS")),
-            authors_file=settings.get("BYLINE_AUTHORS_FILE", "authors.toml"),
+            summary_max=read.summary_max,
+            title_max=read.title_max,
+            brands=read.brands,
+            exclude=read.exclude,
+            known_paths=read.known_paths,
+            authors_file=value(settings, "BYLINE_AUTHORS_FILE"),
             page_paths=tuple(settings.get("PAGE_PATHS", ["pages"])),
-            newsletter_folder=settings.get("BYLINE_NEWSLETTER_OVERRIDES", "newsletter") or "",
+            newsletter_folder=settings.get(_OVERRIDES, default(_OVERRIDES)) or "",
             timezone=settings.get("TIMEZONE") or "UTC",
             slugify_source=settings.get("SLUGIFY_SOURCE", "basename"),
             pages_share_article_urls=article_url == page_url,

@@ -20,7 +20,6 @@ The unsubscribe placeholder is ``UNSUBSCRIBE_TOKEN`` (``{{unsubscribe_url}}``).
 from .budgets import check_budgets, compose_within_budget
 from .compose import compose, format_date, more_stories_label
 from .config import (
-    DEFAULTS,
     UNSUBSCRIBE_TOKEN,
     NewsletterConfigError,
     NewsletterSettings,
@@ -37,7 +36,6 @@ from .override import OverrideError, parse_override, read_override
 from .periods import plan_issues
 
 __all__ = [
-    "DEFAULTS",
     "UNSUBSCRIBE_TOKEN",
     "Issue",
     "IssueDataError",

@@ -1,4 +1,4 @@
-"""Newsletter settings: every BYLINE_NEWSLETTER_* key, its default and its check.
+"""Newsletter settings: every BYLINE_NEWSLETTER_* key's check (defaults: byline.settings).
 
 The digest is rebuilt from the content on every build, so everything that shapes it
 lives here and nowhere else: two machines with the same settings and articles send the
@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import BylineSettingsError
+from ..settings import NewsletterSection, read_section
 
 #: The placeholder the sending service replaces with each reader's own unsubscribe link.
 #: It is written verbatim into href attributes and the text twin, never URL-encoded.
 UNSUBSCRIBE_TOKEN = "{{unsubscribe_url}}"
 
-PERIODS = ("weekly", "fortnightly", "monthly")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-CALLS_TO_ACTION = ("forward", "reply")
 
 #: Placeholders the subject and preheader templates may use.
 TEMPLATE_FIELDS = (
@@ -33,36 +34,11 @@ TEMPLATE_FIELDS = (
     "count",
 )
 
-DEFAULTS: dict[str, Any] = {
-    # Identity
-    "BYLINE_NEWSLETTER_NAME": "",  # newsletter name; SITENAME if empty
-    "BYLINE_NEWSLETTER_FROM_NAME": "",  # sender name in the manifest; the name if empty
-    # Schedule: one issue per period that published at least one article
-    "BYLINE_NEWSLETTER_PERIOD": "weekly",  # "weekly", "fortnightly" or "monthly"
-    "BYLINE_NEWSLETTER_WEEKDAY": "tuesday",  # send day; monthly = first such day of the month
-    "BYLINE_NEWSLETTER_SINCE": "",  # ISO date; older articles get no issue; anchors fortnights
-    # Wording
-    "BYLINE_NEWSLETTER_SUBJECT": "{name} #{number}: {lead_title}",  # subject line template
-    "BYLINE_NEWSLETTER_PREHEADER": "{lead_standfirst}",  # inbox preview text template
-    "BYLINE_NEWSLETTER_CALL_TO_ACTION": "forward",  # "forward" (to a friend) or "reply"
-    "BYLINE_NEWSLETTER_SUBSCRIBE_URL": "",  # sign-up page for forwarded readers; site URL if empty
-    "BYLINE_NEWSLETTER_REASON": "You are receiving this because you subscribed on our website.",
-    "BYLINE_NEWSLETTER_POSTAL_ADDRESS": "",  # sender's postal address (anti-spam laws); required
-    "BYLINE_NEWSLETTER_MOST_READ_COUNT": 3,  # stories in the "Most read" block (0 = no block)
-    # Stories beside the lead (most read first, then newest); the rest are one link away
-    "BYLINE_NEWSLETTER_MAX_STORIES": 8,
-    # Links and checks
-    "BYLINE_NEWSLETTER_UTM": True,  # add utm_source/medium/campaign to links to the site
-    "BYLINE_NEWSLETTER_MAX_HTML_KB": 90,  # inlined email HTML budget (Gmail clips at ~102 KB)
-    "BYLINE_NEWSLETTER_SITE_URL": "",  # absolute site URL; SITEURL if empty
-    # Frozen copies of sent issues (newsletter/frozen.py), relative to the project folder
-    "BYLINE_NEWSLETTER_SENT_DIR": "data/newsletter",
-    "BYLINE_NEWSLETTER_LANGUAGE": "",  # lang of the email; DEFAULT_LANG if empty
-    "BYLINE_NEWSLETTER_TIMEZONE": "",  # where days begin and end; TIMEZONE (then UTC) if empty
-}
+
+_D = NewsletterSection()  # the defaults, from byline.settings
 
 
-class NewsletterConfigError(ValueError):
+class NewsletterConfigError(BylineSettingsError):
     """A BYLINE_NEWSLETTER_* value that cannot produce an email; the message names the key."""
 
 
@@ -84,11 +60,11 @@ class NewsletterSettings:
     site_url: str
     site_name: str
     language: str
-    timezone: str = "UTC"
-    subscribe_url: str = ""
-    most_read_count: int = 3
-    since: str = ""
-    max_stories: int = 8
+    timezone: str = "UTC"  # when neither BYLINE_NEWSLETTER_TIMEZONE nor TIMEZONE is set
+    subscribe_url: str = _D.subscribe_url
+    most_read_count: int = _D.most_read_count
+    since: str = _D.since
+    max_stories: int = _D.max_stories
 
     @property
     def tz(self) -> ZoneInfo:
@@ -113,45 +89,19 @@ def _check_template(key: str, template: str) -> None:
             )
 
 
-def _choice(settings: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
-    value = str(settings.get(key, DEFAULTS[key])).strip().lower()
-    if value not in choices:
-        raise NewsletterConfigError(f"{key} is {value!r}; use one of: {', '.join(choices)}")
-    return value
-
-
-def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
-    """Build the newsletter settings from Pelican's settings, applying DEFAULTS.
-
-    Raises NewsletterConfigError naming the key when a value is unusable, for example a
-    site URL that is not absolute (emails cannot carry relative links).
-    """
-
-    def get(key: str) -> Any:
-        value = settings.get(key)
-        return DEFAULTS[key] if value is None else value
-
-    site_name = str(settings.get("SITENAME") or "").strip()
-    name = str(get("BYLINE_NEWSLETTER_NAME")).strip() or site_name
-    if not name:
-        raise NewsletterConfigError("BYLINE_NEWSLETTER_NAME is empty and so is SITENAME")
-
-    site_url = str(get("BYLINE_NEWSLETTER_SITE_URL") or settings.get("SITEURL") or "").strip()
+def _site_url(chosen: str, settings: dict[str, Any]) -> str:
+    site_url = (chosen or str(settings.get("SITEURL") or "")).strip()
     parts = urlsplit(site_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise NewsletterConfigError(
             f"the newsletter needs an absolute site URL, got {site_url!r}: set SITEURL "
             "(or BYLINE_NEWSLETTER_SITE_URL) to e.g. 'https://example.com'"
         )
-    site_url = site_url.rstrip("/")
+    return site_url.rstrip("/")
 
-    subscribe_url = str(get("BYLINE_NEWSLETTER_SUBSCRIBE_URL")).strip() or site_url + "/"
-    if urlsplit(subscribe_url).scheme not in ("http", "https"):
-        raise NewsletterConfigError(
-            f"BYLINE_NEWSLETTER_SUBSCRIBE_URL must be absolute, got {subscribe_url!r}"
-        )
 
-    timezone = str(get("BYLINE_NEWSLETTER_TIMEZONE") or settings.get("TIMEZONE") or "UTC").strip()
+def _timezone(chosen: str, settings: dict[str, Any]) -> str:
+    timezone = str(chosen or settings.get("TIMEZONE") or "UTC").strip()
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -159,60 +109,60 @@ def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
             f"time zone {timezone!r} (BYLINE_NEWSLETTER_TIMEZONE or TIMEZONE) is unknown; "
             "use a name such as 'Europe/London'"
         ) from None
+    return timezone
 
-    subject = str(get("BYLINE_NEWSLETTER_SUBJECT"))
-    preheader = str(get("BYLINE_NEWSLETTER_PREHEADER"))
-    _check_template("BYLINE_NEWSLETTER_SUBJECT", subject)
-    _check_template("BYLINE_NEWSLETTER_PREHEADER", preheader)
 
-    max_kb = get("BYLINE_NEWSLETTER_MAX_HTML_KB")
-    if isinstance(max_kb, bool) or not isinstance(max_kb, int) or max_kb <= 0:
-        raise NewsletterConfigError(
-            f"BYLINE_NEWSLETTER_MAX_HTML_KB must be a positive whole number, got {max_kb!r}"
-        )
-    most_read = get("BYLINE_NEWSLETTER_MOST_READ_COUNT")
-    if isinstance(most_read, bool) or not isinstance(most_read, int) or most_read < 0:
-        raise NewsletterConfigError(
-            f"BYLINE_NEWSLETTER_MOST_READ_COUNT must be 0 or more, got {most_read!r}"
-        )
-
-    max_stories = get("BYLINE_NEWSLETTER_MAX_STORIES")
-    if isinstance(max_stories, bool) or not isinstance(max_stories, int) or max_stories < 0:
-        raise NewsletterConfigError(
-            f"BYLINE_NEWSLETTER_MAX_STORIES must be 0 or more (stories beside the lead), "
-            f"got {max_stories!r}"
-        )
-
-    since = str(get("BYLINE_NEWSLETTER_SINCE") or "").strip()
+def _since(chosen: str) -> str:
+    since = chosen.strip()
     if since:
-        from datetime import date
-
         try:
             date.fromisoformat(since)
         except ValueError:
             raise NewsletterConfigError(
                 f"BYLINE_NEWSLETTER_SINCE must be a date like '2026-01-06', got {since!r}"
             ) from None
+    return since
 
-    language = str(get("BYLINE_NEWSLETTER_LANGUAGE") or settings.get("DEFAULT_LANG") or "en")
+
+def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
+    """Build the newsletter settings from Pelican's settings and byline.settings' defaults.
+
+    Raises NewsletterConfigError naming the key when a value is unusable: a wrong type or
+    choice (checked by byline.settings), or a site URL that is not absolute (emails cannot
+    carry relative links), an unknown time zone, a template placeholder nobody fills.
+    """
+    read: NewsletterSection = read_section(NewsletterSection, settings, NewsletterConfigError)
+    site_name = str(settings.get("SITENAME") or "").strip()
+    name = read.name.strip() or site_name
+    if not name:
+        raise NewsletterConfigError("BYLINE_NEWSLETTER_NAME is empty and so is SITENAME")
+    site_url = _site_url(read.site_url, settings)
+    subscribe_url = read.subscribe_url.strip() or site_url + "/"
+    if urlsplit(subscribe_url).scheme not in ("http", "https"):
+        raise NewsletterConfigError(
+            f"BYLINE_NEWSLETTER_SUBSCRIBE_URL must be absolute, got {subscribe_url!r}"
+        )
+    _check_template("BYLINE_NEWSLETTER_SUBJECT", read.subject)
+    _check_template("BYLINE_NEWSLETTER_PREHEADER", read.preheader)
+    language = str(read.language or settings.get("DEFAULT_LANG") or "en")
     return NewsletterSettings(
         name=name,
-        from_name=str(get("BYLINE_NEWSLETTER_FROM_NAME")).strip() or name,
-        period=_choice(settings, "BYLINE_NEWSLETTER_PERIOD", PERIODS),
-        weekday=_choice(settings, "BYLINE_NEWSLETTER_WEEKDAY", WEEKDAYS),
-        subject_template=subject,
-        preheader_template=preheader,
-        call_to_action=_choice(settings, "BYLINE_NEWSLETTER_CALL_TO_ACTION", CALLS_TO_ACTION),
-        reason=str(get("BYLINE_NEWSLETTER_REASON")).strip(),
-        postal_address=str(get("BYLINE_NEWSLETTER_POSTAL_ADDRESS")).strip(),
-        utm=bool(get("BYLINE_NEWSLETTER_UTM")),
-        max_html_kb=max_kb,
+        from_name=read.from_name.strip() or name,
+        period=read.period,
+        weekday=read.weekday,
+        subject_template=read.subject,
+        preheader_template=read.preheader,
+        call_to_action=read.call_to_action,
+        reason=read.reason.strip(),
+        postal_address=read.postal_address.strip(),
+        utm=read.utm,
+        max_html_kb=read.max_html_kb,
         site_url=site_url,
         site_name=site_name or name,
         language=language.strip() or "en",
-        timezone=timezone,
+        timezone=_timezone(read.timezone, settings),
         subscribe_url=subscribe_url,
-        most_read_count=most_read,
-        since=since,
-        max_stories=max_stories,
+        most_read_count=read.most_read_count,
+        since=_since(read.since),
+        max_stories=read.max_stories,
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import BylineError
 from .models import Issue, IssuePlan, Story
 
 FORMAT = 1
@@ -33,7 +34,7 @@ STORY_FIELDS = (
 )
 
 
-class IssueDataError(ValueError):
+class IssueDataError(BylineError, ValueError):
     """An issue.json that cannot be loaded; the message names the file and what is wrong."""
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import BylineError
 from ..textclean import clean_text, control_characters
 from .models import Override
 
@@ -32,7 +33,7 @@ KNOWN_KEYS = ("subject", "preheader", "lead")
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 
 
-class OverrideError(ValueError):
+class OverrideError(BylineError, ValueError):
     """A per-issue override file that cannot be used; the message names the file."""
 
 

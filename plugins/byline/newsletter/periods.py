@@ -23,7 +23,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from .config import WEEKDAYS, NewsletterSettings
+from ..settings import WEEKDAYS
+from .config import NewsletterSettings
 from .models import IssuePlan, Story
 
 PERIOD_LABELS = {"weekly": "week", "fortnightly": "fortnight", "monthly": "month"}

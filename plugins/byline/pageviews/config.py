@@ -11,34 +11,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..settings import PAGEVIEW_SOURCES as SOURCES
+from ..settings import UMAMI_AUTHS, PageviewSettings, default
 from .errors import PageviewConfigError
 
 PREFIX = "BYLINE_PAGEVIEWS_"
-SOURCES = ("file", "logs", "plausible", "goatcounter", "umami")
 API_SOURCES = ("plausible", "goatcounter", "umami")
 DEFAULT_KEY_ENV = {
     "plausible": "PLAUSIBLE_API_KEY",
     "goatcounter": "GOATCOUNTER_API_KEY",
     "umami": "UMAMI_API_KEY",
 }
-UMAMI_AUTHS = ("api-key", "bearer")
+_D = PageviewSettings()  # the defaults, from byline.settings
 
 
 @dataclass(frozen=True)
 class PageviewConfig:
     """Everything a refresh needs; paths are resolved against ``base_dir`` when given."""
 
-    source: str = "file"
-    snapshot: Path = Path("data/pageviews.json")
-    file: Path = Path("data/pageviews-export.csv")
+    source: str = _D.source
+    snapshot: Path = Path(_D.snapshot)
+    file: Path = Path(_D.file)
     logs: str | None = None
-    window_days: int = 30
+    window_days: int = _D.window_days
     site_id: str | None = None
     api_url: str | None = None
     api_key_env: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    umami_auth: str = "api-key"
-    timeout: float = 10.0
+    umami_auth: str = _D.umami_auth
+    timeout: float = float(_D.timeout)
     max_attempts: int = 4
 
     def __repr__(self) -> str:  # belt and braces: never show the key, even if set
@@ -50,9 +51,13 @@ class PageviewConfig:
         return f"PageviewConfig({shown})"
 
 
-def _setting(settings: Mapping[str, Any], name: str, default: Any = None) -> Any:
-    value = settings.get(PREFIX + name, default)
-    return default if value is None or value == "" else value
+def _setting(settings: Mapping[str, Any], name: str, fallback: Any = None) -> Any:
+    """BYLINE_PAGEVIEWS_<name>; unset or "" is its default (or ``fallback`` when that is "")."""
+    key = PREFIX + name
+    found = settings.get(key)
+    if found is None or found == "":
+        found = default(key)
+    return fallback if found is None or found == "" else found
 
 
 def _where(name: str) -> str:
@@ -83,7 +88,7 @@ def config_from_settings(
     SNAPSHOT/FILE/LOGS paths are joined to ``base_dir`` when given. Raises
     ``PageviewConfigError`` naming the setting or environment variable to fix.
     """
-    source = str(_setting(settings, "SOURCE", "file")).strip().lower()
+    source = str(_setting(settings, "SOURCE")).strip().lower()
     if source not in SOURCES:
         raise PageviewConfigError(
             f"{_where('SOURCE')} is {source!r}; use one of {', '.join(SOURCES)}"
@@ -94,13 +99,13 @@ def config_from_settings(
         path = Path(value).expanduser()
         return root / path if root is not None and not path.is_absolute() else path
 
-    snapshot = resolve(_setting(settings, "SNAPSHOT", "data/pageviews.json"))
-    export = resolve(_setting(settings, "FILE", "data/pageviews-export.csv"))
+    snapshot = resolve(_setting(settings, "SNAPSHOT"))
+    export = resolve(_setting(settings, "FILE"))
     logs = _setting(settings, "LOGS")
     if logs is not None:
         logs = str(resolve(str(logs)))
     try:
-        window_days = int(_setting(settings, "WINDOW_DAYS", 30))
+        window_days = int(_setting(settings, "WINDOW_DAYS"))
     except (TypeError, ValueError):
         raise PageviewConfigError(
             f"{_where('WINDOW_DAYS')} must be a whole number of days"
@@ -108,14 +113,14 @@ def config_from_settings(
     if window_days < 1:
         raise PageviewConfigError(f"{_where('WINDOW_DAYS')} must be at least 1")
     try:
-        timeout = float(_setting(settings, "TIMEOUT", 10))
+        timeout = float(_setting(settings, "TIMEOUT"))
     except (TypeError, ValueError):
         raise PageviewConfigError(f"{_where('TIMEOUT')} must be a number of seconds") from None
     if timeout <= 0:
         raise PageviewConfigError(f"{_where('TIMEOUT')} must be more than 0 seconds")
     site_id = _setting(settings, "SITE_ID")
     site_id = str(site_id).strip() if site_id is not None else None
-    umami_auth = str(_setting(settings, "UMAMI_AUTH", "api-key")).strip().lower()
+    umami_auth = str(_setting(settings, "UMAMI_AUTH")).strip().lower()
     if umami_auth not in UMAMI_AUTHS:
         raise PageviewConfigError(
             f"{_where('UMAMI_AUTH')} is {umami_auth!r}; use 'api-key' (Umami Cloud) or "

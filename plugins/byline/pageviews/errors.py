@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ..errors import BylineError, BylineSettingsError
 
-class PageviewError(Exception):
+
+class PageviewError(BylineError):
     """Base class: anything that stops a pageview refresh or a snapshot read."""
 
 
-class PageviewConfigError(PageviewError):
+class PageviewConfigError(PageviewError, BylineSettingsError):
     """A setting or environment variable is missing or wrong; the message says where."""
 
 

@@ -6,7 +6,7 @@ an issue once it went out (``data/newsletter/<n>/``), the subscribers CSV and th
 ledger; it never runs Pelican. ``send_issue`` does the work; ``cli.run`` is the command
 line both ``invoke newsletter.send`` and ``python -m byline.sending`` call, and
 ``ExitCode`` is what they exit with; ``plan_send`` and ``confirmation_text`` preview a
-send; ``DEFAULTS`` lists every BYLINE_SEND_* setting.
+send; ``byline.settings.SendingSettings`` lists every BYLINE_SEND_* setting.
 Providers: SMTP (one message per reader) and Buttondown (one broadcast per issue); see
 ``provider.py`` for how to add another. ``python -m byline.sending --help`` runs it without
 invoke.
@@ -14,7 +14,7 @@ invoke.
 
 from __future__ import annotations
 
-from .config import DEFAULTS, SendConfig, config_from_settings
+from .config import SendConfig, config_from_settings
 from .errors import (
     AlreadySentError,
     AuthenticationFailed,
@@ -38,7 +38,6 @@ from .subscribers import SubscriberList, read_subscribers
 from .summary import SendSummary
 
 __all__ = [
-    "DEFAULTS",
     "AlreadySentError",
     "AuthenticationFailed",
     "ConfirmationRequired",

@@ -1,4 +1,4 @@
-"""Sender settings (every BYLINE_SEND_* key, its default and its check) and its secrets.
+"""Sender settings (every BYLINE_SEND_* key's check; defaults: byline.settings), secrets.
 
 Settings come from a plain dict (Pelican's settings, or JSON for ``python -m
 byline.sending``); secrets come only from environment variables whose *names* are settings,
@@ -14,78 +14,47 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..settings import SPECS, SendingSettings, default, nearest, read_section
 from ..textclean import clean_text
 from .errors import SendConfigError
 
 PREFIX = "BYLINE_SEND_"
-SECURITIES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 BUILTIN_PROVIDERS = ("smtp", "buttondown")
+_D = SendingSettings()  # the defaults, from byline.settings
 #: The newsletter's setting for the frozen copies of sent issues (read here, defined there).
 SENT_DIR_KEY = "BYLINE_NEWSLETTER_SENT_DIR"
-
-DEFAULTS: dict[str, Any] = {
-    # Provider and files (paths relative to the project folder; keep them out of output/)
-    "BYLINE_SEND_PROVIDER": "smtp",  # "smtp", "buttondown", or "package.module:Class"
-    "BYLINE_SEND_SUBSCRIBERS": "data/subscribers.csv",  # CSV: email, name, status (SMTP only)
-    "BYLINE_SEND_LEDGER": "data/send-ledger.jsonl",  # append-only record of every send
-    "BYLINE_SEND_DRY_RUN_DIR": "data/send-dry-run",  # dry runs write <issue id>/*.eml here
-    # Sender identity
-    "BYLINE_SEND_FROM_ADDRESS": "",  # e.g. "news@example.com"; required for SMTP
-    "BYLINE_SEND_FROM_NAME": "",  # display name; the manifest's from_name if empty
-    "BYLINE_SEND_REPLY_TO": "",  # Reply-To address; left out when empty
-    # One-click unsubscribe (RFC 8058); SMTP replaces {{unsubscribe_url}} with this URL
-    "BYLINE_SEND_UNSUBSCRIBE_URL": "",  # https template with {email} and {token}; required
-    "BYLINE_SEND_UNSUBSCRIBE_MAILTO": "",  # mailto: URL; "mailto:<from>?subject=unsubscribe"
-    "BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV": "BYLINE_UNSUBSCRIBE_SECRET",  # env var: HMAC key
-    # SMTP
-    "BYLINE_SEND_SMTP_HOST": "",  # e.g. "smtp.example.com"; required for SMTP
-    "BYLINE_SEND_SMTP_PORT": 0,  # 0 = 587 (starttls), 465 (tls) or 25 (none)
-    "BYLINE_SEND_SMTP_SECURITY": "starttls",  # "starttls", "tls" (implicit) or "none"
-    "BYLINE_SEND_SMTP_USERNAME": "",  # login name; no AUTH when empty
-    "BYLINE_SEND_SMTP_PASSWORD_ENV": "BYLINE_SMTP_PASSWORD",  # env var holding the password
-    "BYLINE_SEND_SMTP_TIMEOUT": 30,  # seconds per SMTP command
-    "BYLINE_SEND_SMTP_HELO": "",  # EHLO name; this machine's FQDN when empty
-    "BYLINE_SEND_RATE": 10,  # messages per second at most; 0 = no limit
-    "BYLINE_SEND_RETRIES": 3,  # retries of a temporary failure before deferring a recipient
-    "BYLINE_SEND_RETRY_DELAY": 2.0,  # seconds before the first retry; doubles each time
-    "BYLINE_SEND_MAX_CONSECUTIVE_FAILURES": 20,  # stop when this many recipients fail in a row
-    # Buttondown (the API holds the subscriber list; the CSV is not used)
-    "BYLINE_SEND_BUTTONDOWN_API_URL": "https://api.buttondown.com/v1",
-    "BYLINE_SEND_BUTTONDOWN_API_KEY_ENV": "BUTTONDOWN_API_KEY",  # env var holding the key
-    "BYLINE_SEND_BUTTONDOWN_TIMEOUT": 30,  # seconds per API request
-}
 
 
 @dataclass(frozen=True)
 class SendConfig:
     """Everything a send needs, with paths resolved and secrets read from the environment."""
 
-    provider: str = "smtp"
-    subscribers: Path = Path("data/subscribers.csv")
-    ledger: Path = Path("data/send-ledger.jsonl")
-    dry_run_dir: Path = Path("data/send-dry-run")
-    sent_dir: Path = Path("data/newsletter")  # frozen copies and send records, committed
-    from_address: str = ""
-    from_name: str = ""
-    reply_to: str = ""
-    unsubscribe_url: str = ""
-    unsubscribe_mailto: str = ""
-    unsubscribe_secret_env: str = "BYLINE_UNSUBSCRIBE_SECRET"
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_username: str = ""
-    smtp_password_env: str = "BYLINE_SMTP_PASSWORD"
-    smtp_timeout: float = 30.0
-    smtp_helo: str = ""
-    rate: float = 10.0
-    retries: int = 3
-    retry_delay: float = 2.0
-    max_consecutive_failures: int = 20
-    buttondown_api_url: str = "https://api.buttondown.com/v1"
-    buttondown_api_key_env: str = "BUTTONDOWN_API_KEY"
-    buttondown_timeout: float = 30.0
+    provider: str = _D.provider
+    subscribers: Path = Path(_D.subscribers)
+    ledger: Path = Path(_D.ledger)
+    dry_run_dir: Path = Path(_D.dry_run_dir)
+    sent_dir: Path = Path(default(SENT_DIR_KEY))  # frozen copies and send records, committed
+    from_address: str = _D.from_address
+    from_name: str = _D.from_name
+    reply_to: str = _D.reply_to
+    unsubscribe_url: str = _D.unsubscribe_url
+    unsubscribe_mailto: str = _D.unsubscribe_mailto
+    unsubscribe_secret_env: str = _D.unsubscribe_secret_env
+    smtp_host: str = _D.smtp_host
+    smtp_port: int = DEFAULT_PORTS[_D.smtp_security]  # the setting's 0 means "by security"
+    smtp_security: str = _D.smtp_security
+    smtp_username: str = _D.smtp_username
+    smtp_password_env: str = _D.smtp_password_env
+    smtp_timeout: float = float(_D.smtp_timeout)
+    smtp_helo: str = _D.smtp_helo
+    rate: float = float(_D.rate)
+    retries: int = _D.retries
+    retry_delay: float = _D.retry_delay
+    max_consecutive_failures: int = _D.max_consecutive_failures
+    buttondown_api_url: str = _D.buttondown_api_url
+    buttondown_api_key_env: str = _D.buttondown_api_key_env
+    buttondown_timeout: float = float(_D.buttondown_timeout)
     # Secrets: never in repr, never written anywhere.
     smtp_password: str | None = field(default=None, repr=False)
     buttondown_api_key: str | None = field(default=None, repr=False)
@@ -126,35 +95,18 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _get(settings: Mapping[str, Any], key: str) -> Any:
-    value = settings.get(key)
-    return DEFAULTS[key] if value is None else value
-
-
-def _number(settings: Mapping[str, Any], key: str, kind: type, minimum: float) -> Any:
-    value = _get(settings, key)
-    try:
-        number = kind(value)
-    except (TypeError, ValueError):
-        raise SendConfigError(f"{key} must be a number, not {value!r}") from None
-    if number < minimum or isinstance(value, bool):
-        raise SendConfigError(f"{key} must be a number >= {minimum}, not {value!r}")
-    return number
-
-
 def _path(
     settings: Mapping[str, Any],
     key: str,
     base: Path,
     output: Path | None,
-    default: str | None = None,
 ) -> Path:
-    value = str(settings.get(key) or (DEFAULTS[key] if default is None else default))
-    path = Path(value).expanduser()
+    written = str(settings.get(key) or default(key))
+    path = Path(written).expanduser()
     path = (path if path.is_absolute() else base / path).resolve()
     if output is not None and path.is_relative_to(output):
         raise SendConfigError(
-            f"{key} ({value}) is inside the output folder {output}: it would be published "
+            f"{key} ({written}) is inside the output folder {output}: it would be published "
             "with the site, or wiped by the next build. Keep subscriber data, the ledger "
             "and the sent issues outside the output folder."
         )
@@ -172,39 +124,37 @@ def config_from_settings(
     Checks that need to know the mode (a password is only needed to really send) are made
     by ``SendConfig`` users through ``require_*`` below, not here.
     """
-    unknown = sorted(k for k in settings if k.startswith(PREFIX) and k not in DEFAULTS)
+    unknown = sorted(k for k in settings if k.startswith(PREFIX) and k not in SPECS)
     if unknown:
-        raise SendConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        guesses = [f"{k} (did you mean {nearest(k)}?)" if nearest(k) else k for k in unknown]
+        raise SendConfigError(f"unknown setting(s): {', '.join(guesses)}")
+    read: SendingSettings = read_section(SendingSettings, settings, SendConfigError)
     base = Path(base_dir or ".").resolve()
     output_setting = settings.get("OUTPUT_PATH")
     output = (base / str(output_setting)).resolve() if output_setting else None
 
-    provider = str(_get(settings, "BYLINE_SEND_PROVIDER")).strip()
+    provider = read.provider.strip()
     if provider not in BUILTIN_PROVIDERS and ":" not in provider:
         raise SendConfigError(
             f"BYLINE_SEND_PROVIDER must be one of {', '.join(BUILTIN_PROVIDERS)} "
             f"or 'package.module:Class', not {provider!r}"
         )
-    security = str(_get(settings, "BYLINE_SEND_SMTP_SECURITY")).lower()
-    if security not in SECURITIES:
-        raise SendConfigError(
-            f"BYLINE_SEND_SMTP_SECURITY must be one of {', '.join(SECURITIES)}, not {security!r}"
-        )
-    port = _number(settings, "BYLINE_SEND_SMTP_PORT", int, 0) or DEFAULT_PORTS[security]
-    host = str(_get(settings, "BYLINE_SEND_SMTP_HOST")).strip()
+    security = read.smtp_security  # starttls, tls or none: checked by read_section
+    port = read.smtp_port or DEFAULT_PORTS[security]
+    host = read.smtp_host.strip()
     if security == "none" and host and not _is_loopback(host):
         raise SendConfigError(
             f"BYLINE_SEND_SMTP_SECURITY 'none' sends mail and passwords unencrypted; it is only "
             f"allowed for a server on this machine (localhost), not {host!r}"
         )
-    from_address = str(_get(settings, "BYLINE_SEND_FROM_ADDRESS")).strip()
+    from_address = read.from_address.strip()
     if from_address:
         from .subscribers import address_problem
 
         problem = address_problem(from_address)
         if problem:
             raise SendConfigError(f"BYLINE_SEND_FROM_ADDRESS {from_address!r}: {problem}")
-    unsubscribe_url = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_URL")).strip()
+    unsubscribe_url = read.unsubscribe_url.strip()
     if unsubscribe_url:
         if not unsubscribe_url.startswith("https://"):
             raise SendConfigError(
@@ -216,57 +166,51 @@ def config_from_settings(
                 "BYLINE_SEND_UNSUBSCRIBE_URL must contain {email} and {token}, e.g. "
                 "https://example.com/unsubscribe?email={email}&token={token}"
             )
-    mailto = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_MAILTO")).strip()
+    mailto = read.unsubscribe_mailto.strip()
     if mailto and not mailto.startswith("mailto:"):
         raise SendConfigError(f"BYLINE_SEND_UNSUBSCRIBE_MAILTO must start with mailto:, {mailto!r}")
-    api_url = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_URL")).rstrip("/")
+    api_url = read.buttondown_api_url.rstrip("/")
     if not api_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SendConfigError(f"BYLINE_SEND_BUTTONDOWN_API_URL must be https://, not {api_url!r}")
 
-    password_env = str(_get(settings, "BYLINE_SEND_SMTP_PASSWORD_ENV"))
-    key_env = str(_get(settings, "BYLINE_SEND_BUTTONDOWN_API_KEY_ENV"))
-    secret_env = str(_get(settings, "BYLINE_SEND_UNSUBSCRIBE_SECRET_ENV"))
+    password_env = read.smtp_password_env
+    key_env = read.buttondown_api_key_env
+    secret_env = read.unsubscribe_secret_env
     return SendConfig(
         provider=provider,
         subscribers=_path(settings, "BYLINE_SEND_SUBSCRIBERS", base, output),
         ledger=_path(settings, "BYLINE_SEND_LEDGER", base, output),
         dry_run_dir=_path(settings, "BYLINE_SEND_DRY_RUN_DIR", base, output),
-        sent_dir=_path(settings, SENT_DIR_KEY, base, output, _sent_dir_default()),
+        sent_dir=_path(settings, SENT_DIR_KEY, base, output),
         from_address=from_address,
-        from_name=clean_text(str(_get(settings, "BYLINE_SEND_FROM_NAME")), single_line=True),
-        reply_to=str(_get(settings, "BYLINE_SEND_REPLY_TO")).strip(),
+        from_name=clean_text(read.from_name, single_line=True),
+        reply_to=read.reply_to.strip(),
         unsubscribe_url=unsubscribe_url,
         unsubscribe_mailto=mailto,
         unsubscribe_secret_env=secret_env,
         smtp_host=host,
         smtp_port=port,
         smtp_security=security,
-        smtp_username=str(_get(settings, "BYLINE_SEND_SMTP_USERNAME")).strip(),
+        smtp_username=read.smtp_username.strip(),
         smtp_password_env=password_env,
-        smtp_timeout=_number(settings, "BYLINE_SEND_SMTP_TIMEOUT", float, 0.1),
-        smtp_helo=str(_get(settings, "BYLINE_SEND_SMTP_HELO")).strip(),
-        rate=_number(settings, "BYLINE_SEND_RATE", float, 0),
-        retries=_number(settings, "BYLINE_SEND_RETRIES", int, 0),
-        retry_delay=_number(settings, "BYLINE_SEND_RETRY_DELAY", float, 0),
-        max_consecutive_failures=_number(settings, "BYLINE_SEND_MAX_CONSECUTIVE_FAILURES", int, 1),
+        smtp_timeout=float(read.smtp_timeout),
+        smtp_helo=read.smtp_helo.strip(),
+        rate=float(read.rate),
+        retries=read.retries,
+        retry_delay=float(read.retry_delay),
+        max_consecutive_failures=read.max_consecutive_failures,
         buttondown_api_url=api_url,
         buttondown_api_key_env=key_env,
-        buttondown_timeout=_number(settings, "BYLINE_SEND_BUTTONDOWN_TIMEOUT", float, 0.1),
+        buttondown_timeout=float(read.buttondown_timeout),
         smtp_password=environ.get(password_env) or None,
         buttondown_api_key=environ.get(key_env) or None,
         unsubscribe_secret=environ.get(secret_env) or None,
     )
 
 
-def _sent_dir_default() -> str:
-    from ..newsletter.config import DEFAULTS as NEWSLETTER_DEFAULTS
-
-    return str(NEWSLETTER_DEFAULTS[SENT_DIR_KEY])
-
-
 def sent_dir(settings: Mapping[str, Any], base_dir: Path | str) -> Path:
     """Where sent issues are frozen (BYLINE_NEWSLETTER_SENT_DIR), as an absolute path."""
-    return _path(settings, SENT_DIR_KEY, Path(base_dir).resolve(), None, _sent_dir_default())
+    return _path(settings, SENT_DIR_KEY, Path(base_dir).resolve(), None)
 
 
 def require_personal_mail(config: SendConfig) -> None:

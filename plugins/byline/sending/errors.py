@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import BylineError, BylineSettingsError
+
 if TYPE_CHECKING:
     from .summary import SendSummary
 
 
-class SendError(Exception):
+class SendError(BylineError):
     """Base class: anything that stops ``send_issue`` before or during a send."""
 
 
-class SendConfigError(SendError):
+class SendConfigError(SendError, BylineSettingsError):
     """A BYLINE_SEND_* setting or an environment variable is missing or wrong."""
 
 
