@@ -15,9 +15,10 @@ from email.utils import format_datetime
 import pytest
 from byline.pageviews import PageviewSourceError
 from byline.pageviews.goatcounter import fetch_goatcounter
-from byline.pageviews.http import HttpClient, parse_retry_after
+from byline.pageviews.http import HttpClient
 from byline.pageviews.plausible import fetch_plausible
 from byline.pageviews.umami import fetch_umami, metrics_url
+from byline.retry import parse_retry_after
 from werkzeug import Response
 
 KEY = "pk-test-7Qz9-not-a-real-key"

@@ -38,6 +38,7 @@ from ..newsletter.frozen import (
     read_sent_record,
     write_sent_record,
 )
+from ..retry import backoff_delay
 from ..siteurl import OVERRIDE, allows_non_public, non_public_reason
 from .config import SendConfig, config_from_settings, require_personal_mail, scrub
 from .errors import (
@@ -396,9 +397,7 @@ class _Run:
                 tries += 1
                 if tries > self.config.retries:
                     raise
-                delay = error.retry_after
-                if delay is None:
-                    delay = self.config.retry_delay * 2 ** (tries - 1)
+                delay = backoff_delay(self.config.retry_delay, tries, error.retry_after)
                 logger.info(
                     "temporary failure (%s); retry %d in %.1f s", self.say(error), tries, delay
                 )
