@@ -13,6 +13,10 @@ from datetime import datetime
 
 from dateutil import parser as _dateutil_parser
 
+#: How to fix an unreadable Date or Modified line: the build's warning and lint's E213 say it
+#: the same way.
+DATE_FIX = "write it as YYYY-MM-DD HH:MM (for example 2026-11-25 09:00)"
+
 
 def parse_date(value: str) -> datetime | None:
     """A Date or Modified value as Pelican reads it, or None when Pelican could not."""

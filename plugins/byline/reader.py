@@ -18,12 +18,11 @@ from datetime import datetime
 
 from pelican.readers import MarkdownReader
 
+from .dates import DATE_FIX as _FIX
 from .dates import parse_date
 from .textclean import clean_text, control_characters
 
 logger = logging.getLogger(__name__)
-
-_FIX = "write it as YYYY-MM-DD HH:MM (for example 2026-11-25 09:00)"
 
 
 def _file_date(path: str) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..dates import parse_date
+from ..dates import DATE_FIX, parse_date
 from ..drafts import PLACEHOLDER_MARKERS
 from ..slugs import slugify
 from .config import LintConfig
@@ -147,8 +147,7 @@ def _check_dates(post: Post, config: LintConfig, is_page: bool, now: datetime) -
                 entry.line,
                 entry.column,
                 "E213",
-                f"{entry.key} '{entry.value}' is not a date; write it as YYYY-MM-DD HH:MM "
-                "(for example 2026-11-25 09:00)",
+                f"{entry.key} '{entry.value}' is not a date; {DATE_FIX}",
                 length=len(entry.value),
             )
         else:
