@@ -8,6 +8,7 @@ errors users see for 401/403/404/429/5xx and malformed answers.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -15,9 +16,10 @@ from email.utils import format_datetime
 import pytest
 from byline.pageviews import PageviewSourceError
 from byline.pageviews.goatcounter import fetch_goatcounter
-from byline.pageviews.http import HttpClient, parse_retry_after
+from byline.pageviews.http import HttpClient
 from byline.pageviews.plausible import fetch_plausible
 from byline.pageviews.umami import fetch_umami, metrics_url
+from byline.retry import parse_retry_after
 from werkzeug import Response
 
 KEY = "pk-test-7Qz9-not-a-real-key"
@@ -207,26 +209,36 @@ def test_connection_errors_are_retried_then_reported():
 
 
 def test_every_call_has_a_timeout(httpserver):
-    def slow(request):
-        time.sleep(1.0)
+    # The server holds its answer until the test lets it go; a client without a timeout
+    # would still be waiting for it (and then read "{}" instead of failing), however
+    # slow or fast the machine is.
+    release = threading.Event()
+    answered: list[bool] = []
+
+    def stalled(request):
+        release.wait(30)
+        answered.append(release.is_set())
         return Response("{}", content_type="application/json")
 
-    httpserver.expect_request("/api/v2/query").respond_with_handler(slow)
+    httpserver.expect_request("/api/v2/query").respond_with_handler(stalled)
     sleeps: list[float] = []
-    # The server answers only after 1 s, so a ReadTimeout can only come from the 0.2 s
-    # timeout the client set (no wall-clock bound: a busy machine must not fail this).
-    with pytest.raises(PageviewSourceError, match="ReadTimeout"):
-        fetch_plausible(
-            HttpClient("Plausible", timeout=0.2, sleep=sleeps.append, max_attempts=1),
-            base_url=httpserver.url_for("/"),
-            site_id="s",
-            api_key=KEY,
-            start=START,
-            end=END,
-        )
-    deadline = time.monotonic() + 5  # let the server finish the slow answer before the next test
+    try:
+        with pytest.raises(PageviewSourceError, match="ReadTimeout"):
+            fetch_plausible(
+                HttpClient("Plausible", timeout=0.2, sleep=sleeps.append, max_attempts=1),
+                base_url=httpserver.url_for("/"),
+                site_id="s",
+                api_key=KEY,
+                start=START,
+                end=END,
+            )
+        assert answered == []  # the client gave up while the server still held the answer
+    finally:
+        release.set()
+    deadline = time.monotonic() + 5  # let the server finish the answer before the next test
     while not httpserver.log and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert answered == [True]
 
 
 def test_error_bodies_never_echo_the_key_or_url_credentials(httpserver):

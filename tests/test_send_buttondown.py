@@ -14,6 +14,7 @@ import pytest
 from byline.sending import (
     AlreadySentError,
     AuthenticationFailed,
+    SendOptions,
     SendStopped,
     read_records,
     send_issue,
@@ -49,7 +50,7 @@ def run(root: Path, httpserver, **kw):
         "BYLINE_SEND_BUTTONDOWN_API_URL": httpserver.url_for("/v1"),
         "BYLINE_SEND_BUTTONDOWN_TIMEOUT": 5,
     }
-    return send_issue(root / kit.MANIFEST, settings, ENV, base_dir=root, **kw)
+    return send_issue(root / kit.MANIFEST, settings, ENV, SendOptions(**kw), base_dir=root)
 
 
 def issue_html(root: Path) -> str:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from byline.sending import ExitCode, read_records, send_issue
+from byline.sending import ExitCode, SendOptions, read_records, send_issue
 from byline.sending.ledger import KILL_AFTER_ENV
 from conftest import fixture_module
 
@@ -64,10 +64,8 @@ def resume(root: Path, port: int, **kw):
         root / kit.MANIFEST,
         kit.settings(port),
         kit.ENV,
+        SendOptions(yes=True, progress=False, **kw),
         base_dir=root,
-        yes=True,
-        progress=False,
-        **kw,
     )
 
 

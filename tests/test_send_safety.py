@@ -18,6 +18,7 @@ from byline.sending import (
     ManifestError,
     SendConfigError,
     SendError,
+    SendOptions,
     SubscriberFileError,
     config_from_settings,
     read_records,
@@ -41,7 +42,7 @@ def httpserver_listen_address():
 def run(root: Path, settings: dict, env: dict | None = None, **kw):
     kw.setdefault("progress", False)
     env = kit.ENV if env is None else env
-    return send_issue(root / kit.MANIFEST, settings, env, base_dir=root, **kw)
+    return send_issue(root / kit.MANIFEST, settings, env, SendOptions(**kw), base_dir=root)
 
 
 def test_dry_run_writes_eml_files_and_sends_nothing(tmp_path):

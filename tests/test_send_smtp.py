@@ -18,6 +18,7 @@ from byline.sending import (
     AuthenticationFailed,
     ConfirmationRequired,
     SendCancelled,
+    SendOptions,
     confirmation_text,
     plan_send,
     read_records,
@@ -45,8 +46,8 @@ def run(root: Path, port: int, *, settings=None, env=None, **kw):
         root / kit.MANIFEST,
         settings or kit.settings(port),
         env or kit.ENV,
+        SendOptions(**kw),
         base_dir=root,
-        **kw,
     )
 
 
@@ -222,7 +223,11 @@ def test_fully_sent_issue_is_refused_unless_forced(tmp_path):
         with pytest.raises(AlreadySentError, match="force"):
             run(root, server.port)
         plan = plan_send(
-            root / kit.MANIFEST, kit.settings(server.port), kit.ENV, base_dir=root, force=True
+            root / kit.MANIFEST,
+            kit.settings(server.port),
+            kit.ENV,
+            SendOptions(force=True),
+            base_dir=root,
         )
         assert "AGAIN" in confirmation_text(plan)
         summary = run(root, server.port, force=True)

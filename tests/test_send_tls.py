@@ -23,7 +23,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from byline.sending import SendStopped, read_records, send_issue
+from byline.sending import SendOptions, SendStopped, read_records, send_issue
 from conftest import ROOT, fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
@@ -104,7 +104,9 @@ class TlsServer:
 
 def send(root: Path, port: int, security: str, **settings):
     values = kit.settings(port, BYLINE_SEND_SMTP_SECURITY=security, **settings)
-    return send_issue(root / kit.MANIFEST, values, ENV, base_dir=root, yes=True, progress=False)
+    return send_issue(
+        root / kit.MANIFEST, values, ENV, SendOptions(yes=True, progress=False), base_dir=root
+    )
 
 
 def ledger_states(root: Path) -> list[str]:

@@ -21,6 +21,7 @@ from byline.sending import (
     AuthenticationFailed,
     ExitCode,
     SendCancelled,
+    SendOptions,
     SendRefused,
     read_records,
     send_issue,
@@ -77,7 +78,9 @@ def settings(port: int, **overrides) -> dict:
 def send(root: Path, port: int, env: dict | None = None, conf: dict | None = None, **kw):
     kw.setdefault("yes", True)
     kw.setdefault("progress", False)
-    return send_issue(manifest(root), conf or settings(port), env or kit.ENV, base_dir=root, **kw)
+    return send_issue(
+        manifest(root), conf or settings(port), env or kit.ENV, SendOptions(**kw), base_dir=root
+    )
 
 
 def everything_under(folder: Path) -> str:
@@ -171,7 +174,7 @@ def test_the_manifest_site_url_is_what_is_checked(tmp_path):
     path.write_text(json.dumps(data))
     conf = kit.settings(1, BYLINE_ALLOW_NON_PUBLIC_URL=False)
     with pytest.raises(SendRefused, match="http://localhost:8000"):
-        send_issue(path, conf, kit.ENV, base_dir=root, yes=True)
+        send_issue(path, conf, kit.ENV, SendOptions(yes=True), base_dir=root)
 
 
 def test_an_unsendable_issue_is_refused_with_its_problems(tmp_path):
@@ -189,11 +192,13 @@ def test_an_unsendable_issue_is_refused_with_its_problems(tmp_path):
     with kit.Server(handler) as server:
         conf = kit.settings(server.port)
         with pytest.raises(SendRefused) as caught:
-            send_issue(path, conf, kit.ENV, base_dir=root, yes=True)
+            send_issue(path, conf, kit.ENV, SendOptions(yes=True), base_dir=root)
         message = str(caught.value)
         assert "unsendable" in message and "131 KB" in message and "no alt text" in message
         assert handler.received() == {}
-        summary = send_issue(path, conf, kit.ENV, base_dir=root, dry_run=True, progress=False)
+        summary = send_issue(
+            path, conf, kit.ENV, SendOptions(dry_run=True, progress=False), base_dir=root
+        )
     assert summary.files  # the dry run still writes the messages to look at
     text = "\n".join(summary.lines())
     assert "UNSENDABLE" in text and "131 KB" in text and "add alt text" in text
@@ -237,7 +242,9 @@ def test_a_subject_with_a_line_separator_is_cleaned(tmp_path):
     path.write_text(json.dumps(data))
     handler = kit.Recorder()
     with kit.Server(handler) as server:
-        summary = send_issue(path, kit.settings(server.port), kit.ENV, base_dir=root, yes=True)
+        summary = send_issue(
+            path, kit.settings(server.port), kit.ENV, SendOptions(yes=True), base_dir=root
+        )
     assert summary.complete
     (message,) = handler.parsed()
     assert message["Subject"] == "The Counter Weekly #7: prices Bcc: x@example.net"
@@ -413,7 +420,11 @@ def test_a_line_after_sent_never_makes_a_reader_due_again(tmp_path):
     handler = kit.Recorder()
     with kit.Server(handler) as server:
         summary = send_issue(
-            root / kit.MANIFEST, kit.settings(server.port), kit.ENV, base_dir=root, yes=True
+            root / kit.MANIFEST,
+            kit.settings(server.port),
+            kit.ENV,
+            SendOptions(yes=True),
+            base_dir=root,
         )
     assert handler.received() == {"bob@example.org": 1}
     assert summary.uncertain == [] and summary.already_sent == 1 and summary.complete
@@ -430,7 +441,9 @@ def test_a_sent_issue_missing_from_the_build_is_read_from_its_frozen_copy(tmp_pa
         shutil.rmtree(root / "public")
         handler.rcpt = None
         frozen = root / sent_dir / "1" / "manifest.json"
-        summary = send_issue(frozen, conf, kit.ENV, base_dir=root, yes=True, progress=False)
+        summary = send_issue(
+            frozen, conf, kit.ENV, SendOptions(yes=True, progress=False), base_dir=root
+        )
     assert summary.sent == ["bob@example.org"] and summary.complete
     assert handler.received() == {a: 1 for a in READERS}
     assert (root / sent_dir / "1" / "sent.json").is_file()

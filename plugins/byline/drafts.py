@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import BylineError
+from .slugs import slugify
 
 # Every value new-post fills in for the writer to replace. Each is matched as written.
 PLACEHOLDER_AUTHOR = "TODO Your name"
@@ -44,14 +45,6 @@ PLACEHOLDER_MARKERS: tuple[str, ...] = (
     "When it is ready: set a real Date",
     "publishing, and delete the Status line to publish.",
 )
-
-
-def slugify(title: str) -> str:
-    """The slug Pelican would give this title with its default substitutions."""
-    from pelican.settings import DEFAULT_CONFIG  # lazy: the linter imports the markers
-    from pelican.utils import slugify as pelican_slugify
-
-    return pelican_slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 class DraftExistsError(BylineError, FileExistsError):

@@ -17,32 +17,16 @@ import os
 from datetime import datetime
 
 from pelican.readers import MarkdownReader
-from pelican.utils import get_date
 
+from .dates import DATE_FIX as _FIX
+from .dates import parse_date
 from .textclean import clean_text, control_characters
 
 logger = logging.getLogger(__name__)
 
-_FIX = "write it as YYYY-MM-DD HH:MM (for example 2026-11-25 09:00)"
-
 
 def _file_date(path: str) -> str:
     return datetime.fromtimestamp(os.stat(path).st_mtime).strftime("%Y-%m-%d %H:%M")
-
-
-def _is_date(value: str) -> bool:
-    """Whether Pelican will parse this date; ISO dates skip the slow general parser."""
-    value = value.replace("_", " ").strip()
-    try:
-        datetime.fromisoformat(value)
-        return True
-    except ValueError:
-        pass
-    try:
-        get_date(value)
-        return True
-    except ValueError:
-        return False
 
 
 class TolerantMarkdownReader(MarkdownReader):
@@ -95,7 +79,7 @@ class TolerantMarkdownReader(MarkdownReader):
             if name.lower() not in ("date", "modified"):
                 continue
             value = meta[name][0] if meta[name] else ""
-            if not _is_date(value):
+            if parse_date(value) is None:
                 if name.lower() == "date":
                     logger.warning(
                         "%s: Date '%s' is not a date Byline understands; %s. "

@@ -17,9 +17,11 @@ from datetime import datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..dates import DATE_FIX, parse_date
 from ..drafts import PLACEHOLDER_MARKERS
+from ..slugs import slugify
 from .config import LintConfig
-from .index import SiteIndex, slugify
+from .index import SiteIndex
 from .post import Post
 
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\](?=[(\[])")
@@ -43,26 +45,6 @@ class MetaHit:
     message: str
     fix: str | None = None
     length: int = 0
-
-
-def parse_date(value: str) -> datetime | None:
-    """A date as Pelican reads it (ISO first, then dateutil's general parser), or None."""
-    value = re.sub(" +", " ", value.replace("_", " ").strip())
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        from dateutil import parser  # installed with Pelican; optional here
-    except ImportError:  # pragma: no cover - Pelican always brings it
-        return None
-    try:
-        default = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        return parser.parse(value, default=default)
-    except (ValueError, OverflowError, TypeError):
-        return None
 
 
 def local_naive(moment: datetime, timezone: str) -> datetime:
@@ -165,8 +147,7 @@ def _check_dates(post: Post, config: LintConfig, is_page: bool, now: datetime) -
                 entry.line,
                 entry.column,
                 "E213",
-                f"{entry.key} '{entry.value}' is not a date; write it as YYYY-MM-DD HH:MM "
-                "(for example 2026-11-25 09:00)",
+                f"{entry.key} '{entry.value}' is not a date; {DATE_FIX}",
                 length=len(entry.value),
             )
         else:

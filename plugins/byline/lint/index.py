@@ -6,19 +6,12 @@ Built once per run from the content folder, so the per-post checks stay pure fun
 
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-
-def slugify(value: str) -> str:
-    """Pelican's default slugify, without importing Pelican: ASCII, lower case, hyphens."""
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+from ..slugs import site_slugify
 
 
 @dataclass(frozen=True)
@@ -102,8 +95,10 @@ def save_as(
         "slug": slug,
         "lang": lang or default_lang,
         "date": date or datetime.now(),
-        "category": slugify(category or str(settings.get("DEFAULT_CATEGORY") or "misc")),
-        "author": slugify(author),
+        "category": site_slugify(
+            category or str(settings.get("DEFAULT_CATEGORY") or "misc"), settings, "CATEGORY"
+        ),
+        "author": site_slugify(author, settings, "AUTHOR"),
     }
     try:
         return str(template).format(**values)

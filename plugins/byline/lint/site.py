@@ -24,11 +24,13 @@ from ..collisions import (
     resolve,
     taxonomy_pages,
 )
-from .checks_meta import check_metadata, local_naive, parse_date, post_slug, slug_key
+from ..dates import parse_date
+from ..slugs import site_slugify
+from .checks_meta import check_metadata, local_naive, post_slug, slug_key
 from .checks_text import apostrophe_style, brand_pattern, check_unit
 from .codes import severity
 from .config import LintConfig, disabled, is_known, post_switches
-from .index import SiteIndex, known_paths, load_author_names, save_as, slugify
+from .index import SiteIndex, known_paths, load_author_names, save_as
 from .model import Finding
 from .mojibake import BYTE
 from .post import Post, decode, parse
@@ -240,9 +242,11 @@ def _clashes(
         claims.append(Claim(normalise(target), owner, rank, date, handle=source.relpath))
         if rank == POST and status not in ("draft", "hidden"):
             if post.meta("category"):
-                sections.add(slugify(post.meta("category")))
-            tags.update(slugify(tag) for tag in _split(post.meta("tags")))
-            authors.update(slugify(name) for name in _split(post.meta("author")))
+                sections.add(site_slugify(post.meta("category"), settings, "CATEGORY"))
+            tags.update(site_slugify(tag, settings, "TAG") for tag in _split(post.meta("tags")))
+            authors.update(
+                site_slugify(name, settings, "AUTHOR") for name in _split(post.meta("author"))
+            )
     claims += taxonomy_pages(settings, "CATEGORY", sections - {""})
     claims += taxonomy_pages(settings, "TAG", tags - {""})
     claims += taxonomy_pages(settings, "AUTHOR", authors - {""})

@@ -9,21 +9,23 @@ existing utm_source/utm_medium/utm_campaign is replaced, and the #fragment is ke
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..slugs import slugify as _slugify
 from .config import UNSUBSCRIBE_TOKEN
 
 UTM_SOURCE = "newsletter"
 UTM_MEDIUM = "email"
 
 
+# Campaign names keep to a-z, 0-9 and single hyphens, so analytics tools never re-encode them.
+_CAMPAIGN_SUBSTITUTIONS = ((r"[^a-z0-9]+", "-"), (r"\A-+|-+\Z", ""))
+
+
 def slugify(text: str) -> str:
     """ASCII, lower case, words joined by hyphens: 'Café Notes #3' -> 'cafe-notes-3'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "newsletter"
+    return _slugify(text, regex_subs=_CAMPAIGN_SUBSTITUTIONS) or "newsletter"
 
 
 def campaign_name(name: str, number: int) -> str:

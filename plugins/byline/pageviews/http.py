@@ -15,11 +15,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..retry import backoff_delay, parse_retry_after
 from .errors import PageviewSourceError
 
 log = logging.getLogger("byline.pageviews")
@@ -58,27 +57,6 @@ def _session() -> Any:
                         del prepared_request.headers[name]
 
     return OriginBoundSession()
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 class HttpClient:
@@ -178,7 +156,7 @@ class HttpClient:
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_problem = f"{exc.__class__.__name__}"
-                wait = self.backoff * 2 ** (attempt - 1)
+                wait = backoff_delay(self.backoff, attempt)
                 if attempt < self.max_attempts:
                     log.info(
                         "%s: %s on %s; retrying in %.1f s", self.provider, last_problem, where, wait
@@ -197,11 +175,10 @@ class HttpClient:
                 ) from None
             status = response.status_code
             if status == 429 or 500 <= status <= 599:
-                wait = self.backoff * 2 ** (attempt - 1)
+                asked = None
                 if status in (429, 503):
                     asked = parse_retry_after(response.headers.get("Retry-After"))
-                    if asked is not None:
-                        wait = asked
+                wait = backoff_delay(self.backoff, attempt, asked)
                 response.close()
                 if wait > self.max_wait:
                     raise PageviewSourceError(

@@ -33,7 +33,7 @@ from .issue import Issue, load_issue
 from .ledger import State, issue_state, read_records
 from .message import build_message, unsubscribe_token, unsubscribe_url, verify_unsubscribe_token
 from .provider import Outgoing, Provider, load_provider
-from .send import SendPlan, confirmation_text, plan_send, send_issue
+from .send import SendOptions, SendPlan, confirmation_text, plan_send, send_issue
 from .subscribers import SubscriberList, read_subscribers
 from .summary import SendSummary
 
@@ -51,6 +51,7 @@ __all__ = [
     "SendConfig",
     "SendConfigError",
     "SendError",
+    "SendOptions",
     "SendRefused",
     "SendPlan",
     "SendStopped",

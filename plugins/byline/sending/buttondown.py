@@ -23,10 +23,9 @@ Shapes implemented (https://docs.buttondown.com, API v1):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..retry import parse_retry_after
 from .config import scrub
 from .errors import (
     PermanentFailure,
@@ -45,22 +44,6 @@ if TYPE_CHECKING:
 SENT_STATUSES = frozenset(
     {"about_to_send", "in_flight", "sent", "scheduled", "throttled", "resending", "imported"}
 )
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _detail(response: requests.Response) -> tuple[str, str]:

@@ -9,27 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import SendError, SendStopped
 from .exitcodes import ExitCode, for_error, for_summary
-from .send import send_issue
-
-
-@dataclass(frozen=True)
-class SendOptions:
-    """The flags of a send, as both command lines spell them."""
-
-    dry_run: bool = False
-    dry_run_dir: Path | None = None
-    test_to: str | None = None
-    resend_uncertain: bool = False
-    retry_failed: bool = False
-    force: bool = False
-    yes: bool = False
-    progress: bool = True
+from .send import SendOptions, send_issue
 
 
 def ask(text: str) -> bool:
@@ -53,20 +39,14 @@ def run(
 ) -> ExitCode:
     """Send (or dry-run, or test-send) and print the outcome; return the exit code."""
     try:
+        if not options.yes and options.confirm is None:
+            options = replace(options, confirm=ask)
         summary = send_issue(
             manifest,
             settings,
             environ,
+            replace(options, test_to=options.test_to or None),
             base_dir=base_dir,
-            dry_run=options.dry_run,
-            dry_run_dir=options.dry_run_dir,
-            test_to=options.test_to or None,
-            resend_uncertain=options.resend_uncertain,
-            retry_failed=options.retry_failed,
-            force=options.force,
-            yes=options.yes,
-            confirm=None if options.yes else ask,
-            progress=options.progress,
         )
     except SendError as error:
         if isinstance(error, SendStopped) and error.summary is not None:

@@ -68,7 +68,7 @@ KILL_AFTER_ENV = "BYLINE_TEST_SEND_KILL_AFTER"
 class RecipientState:
     """The latest known state of one address in one round."""
 
-    state: str
+    state: str  # a State's value, as read back from the ledger's JSON
     message_id: str | None = None
     provider_id: str | None = None
     key: str | None = None
@@ -87,17 +87,17 @@ class IssueState:
     last_time: str | None = None
     recipients: dict[str, RecipientState] = field(default_factory=dict)
 
-    def addresses(self, state: str) -> list[str]:
+    def addresses(self, state: State) -> list[str]:
         return [a for a, r in self.recipients.items() if r.state == state]
 
     @property
     def sent(self) -> list[str]:
-        return self.addresses("sent")
+        return self.addresses(State.SENT)
 
     @property
     def uncertain(self) -> list[str]:
         """Addresses whose last line is ``pending``: handed over, answer never recorded."""
-        return self.addresses("pending")
+        return self.addresses(State.PENDING)
 
 
 def _now() -> str:
@@ -149,7 +149,7 @@ def issue_state(records: list[dict[str, Any]], issue_id: str) -> IssueState:
             continue
         state.last_time = record.get("time")
         kind = record.get("state")
-        if kind == "complete":
+        if kind == State.COMPLETE:
             state.complete = True
             continue
         address = record.get("address") or ""
@@ -244,7 +244,7 @@ class Ledger:
         self,
         issue: str,
         address: str,
-        state: str,
+        state: State,
         *,
         round: int,
         **extra: Any,

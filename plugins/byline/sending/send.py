@@ -38,6 +38,7 @@ from ..newsletter.frozen import (
     read_sent_record,
     write_sent_record,
 )
+from ..retry import backoff_delay
 from ..siteurl import OVERRIDE, allows_non_public, non_public_reason
 from .config import SendConfig, config_from_settings, require_personal_mail, scrub
 from .errors import (
@@ -77,6 +78,28 @@ logger = logging.getLogger(__name__)
 #: The ledger "address" of a broadcast (the provider's own list); never a real address.
 BROADCAST = "@list"
 MAX_BACKOFF = 300.0
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """What one send does: the flags both command lines spell, and how it asks and waits.
+
+    The command line leaves ``confirm``, ``progress_stream``, ``sleep`` and ``clock`` to
+    the terminal and the real clock; tests answer the question and keep time themselves.
+    """
+
+    dry_run: bool = False
+    dry_run_dir: Path | None = None
+    test_to: str | None = None
+    resend_uncertain: bool = False
+    retry_failed: bool = False
+    force: bool = False
+    yes: bool = False
+    progress: bool = True
+    confirm: Callable[[str], bool] | None = None
+    progress_stream: Any = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass
@@ -149,23 +172,14 @@ def _checked_plan(
     config: SendConfig,
     provider: Provider,
     summary: SendSummary,
-    force: bool,
-    resend_uncertain: bool,
-    retry_failed: bool,
+    options: SendOptions,
 ) -> SendPlan:
     """Plan from the ledger as it stands, refusing a fully sent issue unless forced."""
-    plan = _make_plan(
-        issue,
-        config,
-        provider,
-        force=force,
-        resend_uncertain=resend_uncertain,
-        retry_failed=retry_failed,
-    )
+    plan = _make_plan(issue, config, provider, options)
     summary.round = plan.round
     # A closed round only reopens to retry the readers refused earlier (never for anyone
     # new), or as a whole new round with force.
-    if plan.fully_sent and not force and not (retry_failed and plan.recipients):
+    if plan.fully_sent and not options.force and not (options.retry_failed and plan.recipients):
         raise AlreadySentError(_already_sent_text(plan))
     summary.skipped = list(plan.skipped)
     summary.notes += plan.notes
@@ -176,10 +190,7 @@ def _make_plan(
     issue: Issue,
     config: SendConfig,
     provider: Provider,
-    *,
-    force: bool,
-    resend_uncertain: bool,
-    retry_failed: bool,
+    options: SendOptions,
 ) -> SendPlan:
     """What a send would do, from the ledger (and the committed send record) as they stand."""
     state = issue_state(read_records(config.ledger), issue.id)
@@ -192,7 +203,7 @@ def _make_plan(
             kept = state.recipients if recorded == state.round else {}
             when = str(record.get("sent_at") or "") or state.last_time
             state = IssueState(recorded, True, True, when, kept)
-    new_round = state.complete and force
+    new_round = state.complete and options.force
     if new_round:
         state = IssueState(round=state.round + 1)
     plan = SendPlan(
@@ -209,7 +220,7 @@ def _make_plan(
     )
     if provider.audience != "list":
         record = state.recipients.get(BROADCAST)
-        if record and record.state == "pending" and record.stage == "send":
+        if record and record.state == State.PENDING and record.stage == "send":
             plan.uncertain.append(BROADCAST)
         return plan
     subscribers = read_subscribers(config.subscribers)
@@ -225,18 +236,18 @@ def _make_plan(
             # waits for the next issue); only a retry of refused readers reopens it.
             plan.already_sent += bool(record and record.state == State.SENT)
             continue
-        if record is None or record.state in ("deferred", "drafted"):
+        if record is None or record.state in (State.DEFERRED, State.DRAFTED):
             plan.recipients.append(subscriber)
-        elif record.state == "sent":
+        elif record.state == State.SENT:
             plan.already_sent += 1
-        elif record.state == "pending":
-            if resend_uncertain:
+        elif record.state == State.PENDING:
+            if options.resend_uncertain:
                 plan.recipients.append(subscriber)
                 plan.resending_uncertain.append(subscriber.email)
             else:
                 plan.uncertain.append(subscriber.email)
-        elif record.state == "failed":
-            if retry_failed:
+        elif record.state == State.FAILED:
+            if options.retry_failed:
                 plan.recipients.append(subscriber)
             else:
                 plan.failed_before.append(subscriber.email)
@@ -270,23 +281,14 @@ def plan_send(
     manifest: Path | str,
     settings: Mapping[str, Any],
     environ: Mapping[str, str] | None = None,
+    options: SendOptions | None = None,
     *,
     base_dir: Path | str | None = None,
     output_dir: Path | str | None = None,
-    resend_uncertain: bool = False,
-    force: bool = False,
-    retry_failed: bool = False,
 ) -> SendPlan:
     """Read-only preview of a live send (no lock, nothing written, nothing contacted)."""
     issue, config, provider = _load(manifest, settings, environ, base_dir, output_dir)
-    return _make_plan(
-        issue,
-        config,
-        provider,
-        force=force,
-        resend_uncertain=resend_uncertain,
-        retry_failed=retry_failed,
-    )
+    return _make_plan(issue, config, provider, options or SendOptions())
 
 
 class _RateLimiter:
@@ -380,7 +382,7 @@ class _Run:
                 f"{frozen_folder(sent_dir, issue.number) / RECORD}: {error}"
             )
 
-    def record(self, address: str, state: str, **extra: Any) -> None:
+    def record(self, address: str, state: State, **extra: Any) -> None:
         if self.ledger is not None:
             if extra.get("error"):
                 extra["error"] = scrub(str(extra["error"]), self.secrets)
@@ -396,9 +398,7 @@ class _Run:
                 tries += 1
                 if tries > self.config.retries:
                     raise
-                delay = error.retry_after
-                if delay is None:
-                    delay = self.config.retry_delay * 2 ** (tries - 1)
+                delay = backoff_delay(self.config.retry_delay, tries, error.retry_after)
                 logger.info(
                     "temporary failure (%s); retry %d in %.1f s", self.say(error), tries, delay
                 )
@@ -505,75 +505,49 @@ def send_issue(
     manifest: Path | str,
     settings: Mapping[str, Any],
     environ: Mapping[str, str] | None = None,
+    options: SendOptions | None = None,
     *,
     base_dir: Path | str | None = None,
     output_dir: Path | str | None = None,
-    dry_run: bool = False,
-    dry_run_dir: Path | str | None = None,
-    test_to: str | None = None,
-    resend_uncertain: bool = False,
-    retry_failed: bool = False,
-    force: bool = False,
-    yes: bool = False,
-    confirm: Callable[[str], bool] | None = None,
-    progress: bool = True,
-    progress_stream: Any = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
 ) -> SendSummary:
     """Send (or dry-run, or test-send) the issue whose manifest.json is ``manifest``.
 
     ``settings`` holds BYLINE_SEND_* keys (plus OUTPUT_PATH, to keep data out of it);
-    ``environ`` holds the secrets (``os.environ`` in the task). A live send needs ``yes=True``
-    or ``confirm(text) -> bool``, asked after a broadcast provider created its draft.
-    Raises ``SendError`` subclasses; ``SendStopped.summary`` tells what was done first.
+    ``environ`` holds the secrets (``os.environ`` in the task). A live send needs
+    ``options.yes`` or ``options.confirm(text) -> bool``, asked after a broadcast provider
+    created its draft. Raises ``SendError`` subclasses; ``SendStopped.summary`` tells what
+    was done first.
     """
-    if dry_run and test_to:
+    options = options or SendOptions()
+    if options.dry_run and options.test_to:
         raise SendConfigError("choose either a dry run or a test send, not both")
+    clock = options.clock
     started = clock()
     environ = environ if environ is not None else {}
     issue, config, provider = _load(manifest, settings, environ, base_dir, output_dir)
-    mode = "dry-run" if dry_run else "test" if test_to else "live"
-    summary = SendSummary(issue.id, issue.subject, provider.name, mode, test_to=test_to)
+    mode = "dry-run" if options.dry_run else "test" if options.test_to else "live"
+    summary = SendSummary(issue.id, issue.subject, provider.name, mode, test_to=options.test_to)
     issue = _use_frozen(issue, config, summary)
     link_warning = _check_issue(issue, settings, environ, mode, summary)
-    if mode == "live" and not yes and confirm is None:
-        plan = _make_plan(
-            issue,
-            config,
-            provider,
-            force=force,
-            resend_uncertain=resend_uncertain,
-            retry_failed=retry_failed,
-        )
+    if mode == "live" and not options.yes and options.confirm is None:
+        plan = _make_plan(issue, config, provider, options)
         plan.link_warning = link_warning
         raise ConfirmationRequired(confirmation_text(plan))
     try:
         if mode == "dry-run":
-            folder = Path(dry_run_dir) if dry_run_dir else config.dry_run_dir / _safe_name(issue.id)
-            _dry_run(
-                issue, config, provider, folder, summary, force, resend_uncertain, retry_failed
-            )
+            folder = options.dry_run_dir or config.dry_run_dir / _safe_name(issue.id)
+            _dry_run(issue, config, provider, Path(folder), summary, options)
         elif mode == "test":
-            _test_send(issue, config, provider, str(test_to), summary, sleep)
+            _test_send(issue, config, provider, str(options.test_to), summary, options.sleep)
         else:
             _live(
                 issue,
                 config,
                 provider,
                 summary,
-                force=force,
-                resend_uncertain=resend_uncertain,
-                retry_failed=retry_failed,
-                yes=yes,
-                confirm=confirm,
+                options,
                 link_warning=link_warning,
                 kill_after=environ.get(KILL_AFTER_ENV),
-                progress=lambda total: Progress(
-                    total, stream=progress_stream, enabled=progress, clock=clock
-                ),
-                sleep=sleep,
-                clock=clock,
             )
     finally:
         summary.elapsed = clock() - started
@@ -586,11 +560,9 @@ def _dry_run(
     provider: Provider,
     folder: Path,
     summary: SendSummary,
-    force: bool,
-    resend_uncertain: bool,
-    retry_failed: bool,
+    options: SendOptions,
 ) -> None:
-    plan = _checked_plan(issue, config, provider, summary, force, resend_uncertain, retry_failed)
+    plan = _checked_plan(issue, config, provider, summary, options)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old_previews(folder)
     summary.uncertain = [a for a in plan.uncertain if a != BROADCAST]
@@ -697,12 +669,12 @@ def _unbuildable(subscriber: Subscriber, error: Exception) -> str:
     )
 
 
-def _ask(plan: SendPlan, yes: bool, confirm: Callable[[str], bool] | None) -> None:
-    if yes:
+def _ask(plan: SendPlan, options: SendOptions) -> None:
+    if options.yes:
         return
-    if confirm is None:
+    if options.confirm is None:
         raise ConfirmationRequired(confirmation_text(plan))
-    if not confirm(confirmation_text(plan)):
+    if not options.confirm(confirmation_text(plan)):
         raise SendCancelled("cancelled: nothing was sent")
 
 
@@ -711,51 +683,41 @@ def _live(
     config: SendConfig,
     provider: Provider,
     summary: SendSummary,
+    options: SendOptions,
     *,
-    force: bool,
-    resend_uncertain: bool,
-    retry_failed: bool,
-    yes: bool,
-    confirm: Callable[[str], bool] | None,
     link_warning: str | None,
     kill_after: str | None,
-    progress: Callable[[int], Progress],
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
 ) -> None:
     provider.check(live=True)
     with Ledger(config.ledger, provider=provider.name, kill_after=kill_after) as ledger:
-        plan = _checked_plan(
-            issue, config, provider, summary, force, resend_uncertain, retry_failed
-        )
+        plan = _checked_plan(issue, config, provider, summary, options)
         plan.link_warning = link_warning
         summary.already_sent = plan.already_sent
-        run = _Run(plan, provider, ledger, summary, sleep)
+        run = _Run(plan, provider, ledger, summary, options.sleep)
         if provider.audience == "list":
-            _live_list(run, yes, confirm, progress, clock)
+            _live_list(run, options)
         else:
-            _live_broadcast(run, resend_uncertain, yes, confirm)
+            _live_broadcast(run, options)
 
 
-def _live_list(
-    run: _Run,
-    yes: bool,
-    confirm: Callable[[str], bool] | None,
-    progress_for: Callable[[int], Progress],
-    clock: Callable[[], float],
-) -> None:
+def _live_list(run: _Run, options: SendOptions) -> None:
     plan, summary, provider = run.plan, run.summary, run.provider
     summary.uncertain = list(plan.uncertain)
     if plan.recipients:
-        _ask(plan, yes, confirm)
+        _ask(plan, options)
         try:
             # A refused login stops here, before any ledger line; a server that is not
             # answering yet gets the usual retries.
             run.attempt(lambda: provider.open() or "")
         except (ProviderStop, ConnectionFailure) as error:
             raise run.stop(error) from None
-        limiter = _RateLimiter(run.config.rate, run.sleep, clock)
-        progress = progress_for(len(plan.recipients))
+        limiter = _RateLimiter(run.config.rate, run.sleep, options.clock)
+        progress = Progress(
+            len(plan.recipients),
+            stream=options.progress_stream,
+            enabled=options.progress,
+            clock=options.clock,
+        )
         consecutive = 0
         try:
             run.freeze()  # logged in, about to deliver: from here on this copy is the issue
@@ -790,11 +752,11 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
         summary.failed.append((subscriber.email, scrub(reason, run.secrets)))
         return "failed"
     outgoing = Outgoing(run.issue, subscriber, message, message_id, message_id)
-    run.record(address, "pending", message_id=message_id)
+    run.record(address, State.PENDING, message_id=message_id)
     try:
         provider_id = run.attempt(lambda: run.provider.deliver(outgoing))
     except PermanentFailure as error:
-        run.record(address, "failed", message_id=message_id, error=str(error))
+        run.record(address, State.FAILED, message_id=message_id, error=str(error))
         summary.failed.append((subscriber.email, run.say(error)))
         return "failed"
     except UncertainDelivery as error:
@@ -804,25 +766,20 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
         return "uncertain"
     except (ProviderStop, ConnectionFailure) as error:
         # Refused before the message was complete, so certainly not delivered.
-        run.record(address, "deferred", message_id=message_id, error=str(error))
+        run.record(address, State.DEFERRED, message_id=message_id, error=str(error))
         summary.deferred.append((subscriber.email, run.say(error)))
         raise run.stop(error) from None
     except TemporaryFailure as error:
-        run.record(address, "deferred", message_id=message_id, error=str(error))
+        run.record(address, State.DEFERRED, message_id=message_id, error=str(error))
         summary.deferred.append((subscriber.email, run.say(error)))
         return "deferred"
     extra = {"provider_id": provider_id} if provider_id != message_id else {}
-    run.record(address, "sent", message_id=message_id, **extra)
+    run.record(address, State.SENT, message_id=message_id, **extra)
     summary.sent.append(subscriber.email)
     return "sent"
 
 
-def _live_broadcast(
-    run: _Run,
-    resend_uncertain: bool,
-    yes: bool,
-    confirm: Callable[[str], bool] | None,
-) -> None:
+def _live_broadcast(run: _Run, options: SendOptions) -> None:
     plan, summary, provider, issue = run.plan, run.summary, run.provider, run.issue
     known = plan.state.recipients.get(BROADCAST)
     key = (known.key if known and known.key else None) or broadcast_key(issue, plan.round)
@@ -848,7 +805,7 @@ def _live_broadcast(
                 summary.provider_ids.append(known.provider_id or "")
                 run.complete(known.provider_id)
                 return
-            if verdict == "unknown" and not resend_uncertain:
+            if verdict == "unknown" and not options.resend_uncertain:
                 summary.uncertain.append(f"{provider.name} email {known.provider_id}")
                 return
         draft_id = known.provider_id if known else None
@@ -858,12 +815,12 @@ def _live_broadcast(
                 "created; delete that draft in the provider, then re-run with force=True"
             )
         if not draft_id:
-            run.record(BROADCAST, "pending", stage="draft", key=key)
+            run.record(BROADCAST, State.PENDING, stage="draft", key=key)
             draft_id = run.attempt(lambda: provider.prepare(outgoing) or "")
             if draft_id:
                 run.record(
                     BROADCAST,
-                    "drafted",
+                    State.DRAFTED,
                     provider_id=draft_id,
                     key=key,
                     content_hash=issue.content_hash,
@@ -871,14 +828,14 @@ def _live_broadcast(
         outgoing = replace(outgoing, draft_id=draft_id or None)
         if draft_id:
             plan.provider_description += f", draft {draft_id} (review it there first)"
-        _ask(plan, yes, confirm)
+        _ask(plan, options)
         run.freeze()
-        run.record(BROADCAST, "pending", stage="send", provider_id=draft_id, key=key)
+        run.record(BROADCAST, State.PENDING, stage="send", provider_id=draft_id, key=key)
         provider_id = run.attempt(lambda: provider.deliver(outgoing))
     except (ProviderStop, ConnectionFailure) as error:
         raise run.stop(error) from None
     except PermanentFailure as error:
-        run.record(BROADCAST, "failed", key=key, error=str(error))
+        run.record(BROADCAST, State.FAILED, key=key, error=str(error))
         summary.failed.append((f"{provider.name} broadcast", run.say(error)))
         raise SendStopped(run.say(error), summary) from None
     except UncertainDelivery as error:
@@ -886,7 +843,7 @@ def _live_broadcast(
         summary.stopped = run.say(error)
         raise SendStopped(summary.stopped, summary) from None
     except TemporaryFailure as error:
-        run.record(BROADCAST, "deferred", key=key, provider_id=draft_id, error=str(error))
+        run.record(BROADCAST, State.DEFERRED, key=key, provider_id=draft_id, error=str(error))
         summary.deferred.append((f"{provider.name} broadcast", run.say(error)))
         raise SendStopped(run.say(error), summary) from None
     finally:
