@@ -11,14 +11,12 @@ import sys
 from datetime import UTC, date
 from pathlib import Path
 
+from byline.settings import apply_defaults
 from invoke import Collection, task
 from invoke.main import program
 from pelican import main as pelican_main
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
-from byline.settings import apply_defaults  # noqa: E402
 
 OPEN_BROWSER_ON_SERVE = os.environ.get("BYLINE_OPEN_BROWSER", "") == "1"
 SETTINGS_FILE_BASE = "pelicanconf.py"
