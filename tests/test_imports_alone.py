@@ -20,7 +20,9 @@ GLUE = {"byline.plugin", "byline.reader", "byline.digest"}
 
 CORES = [
     "byline",
+    "byline.record",
     "byline.more_from",
+    "byline.most_read",
     "byline.images",
     "byline.authors",
     "byline.reading",

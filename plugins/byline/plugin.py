@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from pelican import signals
 
@@ -207,19 +208,12 @@ def _load_author_profiles(settings: dict) -> dict:
 
 
 def on_article_generator_finalized(generator) -> None:
-    """Give every article its reading time, hero image, author data and "More from" list."""
-    from .images import resolve_hero
-    from .more_from import Story, more_from
-    from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
+    """Give every article its record, reading time, hero, author data and story blocks."""
     from .settings import apply_defaults
 
     settings = generator.settings
     apply_defaults(settings)  # also when the plugin is driven without `initialized`
     profiles = _load_author_profiles(settings)
-    content_path = Path(settings["PATH"])
-    words_per_minute = int(settings["BYLINE_WORDS_PER_MINUTE"])
-    authors_file = settings["BYLINE_AUTHORS_FILE"]
-
     everything = [
         *generator.articles,
         *generator.translations,
@@ -229,58 +223,8 @@ def on_article_generator_finalized(generator) -> None:
         *getattr(generator, "hidden_translations", []),
     ]
     for article in everything:
-        source = display_path(article.source_path)
-        meta = article.metadata
-        # Worked out once: story cards print these for every page an article appears on.
-        article.href = article.url
-        article.date_iso = article.date.isoformat()
-        article.body_text = body_text(article._content)
-        article.reading_time = minutes_for(count_text_words(article.body_text), words_per_minute)
-        _clean_summary(article)
-        article.standfirst = plain_text(meta.get("summary", ""))
-        article.description = article.standfirst or shorten(plain_text(article.summary), 200)
-        article.hero, problems = resolve_hero(
-            str(meta.get("image", "")),
-            str(meta.get("image_alt", "")),
-            str(meta.get("image_credit", "")),
-            content_path,
-        )
-        for problem in problems:
-            logger.warning("%s: %s.", source, problem)
-        author = getattr(article, "author", None)
-        article.author_profile = profiles.get(author.name) if author else None
-        if author and article.author_profile is None:
-            logger.warning(
-                "%s: author '%s' has no entry in %s, so the article has no bio box; add a "
-                '["%s"] table with role and bio there (see the README, "Authors").',
-                source,
-                author.name,
-                authors_file,
-                author.name,
-            )
-        if "summary" not in meta:
-            logger.warning(
-                "%s: no Summary line, so the page has no standfirst and its meta description "
-                "is cut from the body; add `Summary: <one or two sentences>` to the header.",
-                source,
-            )
-
-    stories = [
-        Story(
-            key=index,
-            date=article.date,
-            slug=article.slug,
-            author=article.author.name if getattr(article, "author", None) else "",
-            section=article.category.name if getattr(article, "category", None) else "",
-        )
-        for index, article in enumerate(generator.articles)
-    ]
-    picks = more_from(stories, int(settings["BYLINE_MORE_FROM_COUNT"]))
-    for index, article in enumerate(generator.articles):
-        article.more_from = [generator.articles[other] for other in picks[index]]
-    for article in everything:
-        if not hasattr(article, "more_from"):
-            article.more_from = []
+        _prepare(article, settings, profiles)
+    _attach_more_from(generator, everything)
     _attach_related(generator)
     _attach_most_read(generator)
     if settings["BYLINE_LINT_ON_BUILD"]:
@@ -291,6 +235,99 @@ def on_article_generator_finalized(generator) -> None:
         ((category.name, category.url) for category, _ in generator.categories),
         key=lambda item: item[0].lower(),
     )
+
+
+def _prepare(article, settings: dict, profiles: dict) -> None:
+    """Build the article's record once and set the fields the templates print."""
+    from .images import resolve_hero
+    from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
+
+    source = display_path(article.source_path)
+    meta = article.metadata
+    # Worked out once: story cards print these for every page an article appears on.
+    article.href = article.url
+    article.date_iso = article.date.isoformat()
+    article.body_text = body_text(article._content)
+    article.reading_time = minutes_for(
+        count_text_words(article.body_text), int(settings["BYLINE_WORDS_PER_MINUTE"])
+    )
+    _clean_summary(article)
+    article.standfirst = plain_text(meta.get("summary", ""))
+    article.description = article.standfirst or shorten(plain_text(article.summary), 200)
+    article.hero, problems = resolve_hero(
+        str(meta.get("image", "")),
+        str(meta.get("image_alt", "")),
+        str(meta.get("image_credit", "")),
+        Path(settings["PATH"]),
+    )
+    for problem in problems:
+        logger.warning("%s: %s.", source, problem)
+    article.record = _record(article, settings, source)
+    author = getattr(article, "author", None)
+    article.author_profile = profiles.get(author.name) if author else None
+    if author and article.author_profile is None:
+        logger.warning(
+            "%s: author '%s' has no entry in %s, so the article has no bio box; add a "
+            '["%s"] table with role and bio there (see the README, "Authors").',
+            source,
+            author.name,
+            settings["BYLINE_AUTHORS_FILE"],
+            author.name,
+        )
+    if "summary" not in meta:
+        logger.warning(
+            "%s: no Summary line, so the page has no standfirst and its meta description "
+            "is cut from the body; add `Summary: <one or two sentences>` to the header.",
+            source,
+        )
+
+
+def _record(article, settings: dict, source: str):
+    """The article's ``ArticleRecord``, from the fields ``_prepare`` just worked out."""
+    from .record import ArticleRecord
+    from .related import parse_manual
+
+    meta = article.metadata
+    key = settings.get("ARTICLE_TRANSLATION_ID") or ()
+    key = (key,) if isinstance(key, str) else tuple(key)
+    author = getattr(article, "author", None)
+    category = getattr(article, "category", None)
+    return ArticleRecord(
+        slug=article.slug,
+        url=article.url,
+        title=str(article.title),
+        date=article.date,
+        standfirst=article.standfirst,
+        standfirst_html=str(article.standfirst_html),
+        body_text=article.body_text,
+        modified=getattr(article, "modified", None),
+        author=author.name if author else "",
+        section=category.name if category else "",
+        tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+        series=str(meta.get("series", "")),
+        hero=article.hero,
+        status=str(getattr(article, "status", "published")),
+        lang=str(getattr(article, "lang", "") or ""),
+        translation_key="|".join(str(getattr(article, name, "")) for name in key),
+        related_slugs=tuple(parse_manual(meta.get("related"))),
+        reading_minutes=article.reading_time,
+        source=source,
+    )
+
+
+def _attach_more_from(generator, everything: list) -> None:
+    """``article.more_from``: the published articles' picks; drafts and others get none."""
+    from .more_from import more_from
+
+    articles = generator.articles
+    picks = more_from(
+        [article.record for article in articles], int(generator.settings["BYLINE_MORE_FROM_COUNT"])
+    )
+    for article, chosen in zip(articles, picks, strict=True):
+        article.more_from = [articles[other] for other in chosen]
+    for article in everything:
+        if not hasattr(article, "more_from"):
+            article.more_from = []
 
 
 def _clean_summary(content) -> None:
@@ -376,8 +413,7 @@ def _attach_related(generator) -> None:
 
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
-    from .reading import body_text
-    from .related import RelatedPick, parse_manual, related_lists, weights_from_settings
+    from .related import RelatedPick, related_lists, weights_from_settings
     from .relatedness import Doc
 
     settings = generator.settings
@@ -398,19 +434,19 @@ def _fill_related(generator) -> None:
         )
     docs = [
         Doc(
-            article.slug,
-            str(article.title),
-            article.standfirst,
-            getattr(article, "body_text", None) or body_text(article._content),
-            article.category.name if getattr(article, "category", None) else "",
-            tuple(tag.name for tag in getattr(article, "tags", None) or ()),
-            article.author.name if getattr(article, "author", None) else "",
-            str(article.metadata.get("series", "")),
-            article.date.timestamp(),
+            record.slug,
+            record.title,
+            record.standfirst,
+            record.body_text,
+            record.section,
+            record.tags,
+            record.author,
+            record.series,
+            record.date.timestamp(),
         )
-        for article in articles
+        for record in (article.record for article in articles)
     ]
-    manual = [parse_manual(article.metadata.get("related")) for article in articles]
+    manual = [list(article.record.related_slugs) for article in articles]
     lists, problems = related_lists(
         docs,
         manual,
@@ -429,74 +465,37 @@ def _fill_related(generator) -> None:
 
 
 def _attach_most_read(generator) -> None:
-    """Rank articles by the pageview snapshot; fall back to "Latest" and say why."""
+    """Attach the Most read block (``context["most_read"]``) and each article's views."""
     from datetime import UTC, datetime
 
-    from .pageviews import (
-        PageviewError,
-        config_from_settings,
-        match_views,
-        rank_most_read,
-        snapshot_status,
+    from .most_read import choose_most_read
+
+    articles = generator.articles
+    result = choose_most_read(
+        [article.record for article in articles], generator.settings, os.environ, datetime.now(UTC)
+    )
+    if result.matched:
+        logger.info("Most read: %s", result.matched)
+    for article in articles:
+        article.views = result.views.get(article.record.path, 0)
+    if articles and not result.ranked:
+        logger.warning(
+            'Most read: %s. The block shows the latest stories, headed "Latest", '
+            "until `invoke pageviews` writes a fresh snapshot.",
+            result.problem,
+        )
+    generator.context["most_read"] = MostReadBlock(
+        [articles[index] for index in result.picks], result.heading, result.ranked
     )
 
-    settings = generator.settings
-    articles = generator.articles
-    count = int(settings["BYLINE_MOST_READ_COUNT"])
-    by_path = {"/" + article.url: article for article in articles}
-    for article in articles:
-        article.views = 0
-    ranked: list = []
-    now = datetime.now(UTC)
-    max_age = settings["BYLINE_MOST_READ_MAX_AGE_DAYS"]
-    try:
-        config = config_from_settings(
-            settings, os.environ, base_dir=Path(settings["PATH"]).resolve().parent, need_key=False
-        )
-        status = snapshot_status(
-            config.snapshot, now, float("inf") if max_age in (None, 0) else float(max_age)
-        )
-    except PageviewError as error:
-        status, problem = None, str(error)
-    else:
-        problem = "" if status.state == "fresh" else status.message
-    if status is not None and status.usable:
-        matched = match_views(
-            status.snapshot.views,
-            by_path.keys(),
-            str(settings.get("SITEURL") or ""),
-            settings["BYLINE_PAGEVIEWS_REDIRECTS"],
-        )
-        logger.info("Most read: %s", matched.describe())
-        for path, views in matched.views.items():
-            by_path[path].views = views
-        if status.state == "fresh":
-            half_life = float(settings["BYLINE_MOST_READ_HALF_LIFE_DAYS"] or 0) or None
-            ranked = rank_most_read(
-                matched.views,
-                count=count + 1,  # one spare: an article page leaves itself out
-                exclude=settings["BYLINE_MOST_READ_EXCLUDE"],
-                dates={path: article.date for path, article in by_path.items()},
-                now=now,
-                half_life_days=half_life,
-            )
-            if not ranked:
-                problem = "no pageviews in the snapshot match a published article"
-    context = generator.context
-    if ranked:
-        context["most_read"] = [by_path[entry.path] for entry in ranked]
-        context["most_read_heading"] = "Most read"
-        context["most_read_class"] = "most-read"
-    else:
-        if articles:
-            logger.warning(
-                'Most read: %s. The block shows the latest stories, headed "Latest", '
-                "until `invoke pageviews` writes a fresh snapshot.",
-                problem,
-            )
-        context["most_read"] = list(articles[: count + 1])
-        context["most_read_heading"] = "Latest"
-        context["most_read_class"] = "latest-stories"
+
+class MostReadBlock(NamedTuple):
+    """What templates and the digest read: the stories (one spare), heading, and whether
+    they are ranked by pageviews or only the latest."""
+
+    stories: list
+    heading: str
+    ranked: bool
 
 
 def register() -> None:
