@@ -30,6 +30,7 @@ CORES = [
     "byline.related",
     "byline.pageviews",
     "byline.newsletter",
+    "byline.newsletter_layout",
     "byline.sending",
     "byline.lint",
     "byline.siteurl",

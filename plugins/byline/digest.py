@@ -117,22 +117,13 @@ def sent_dir(settings: dict) -> Path:
     return project / str(settings.get("BYLINE_NEWSLETTER_SENT_DIR") or "data/newsletter")
 
 
-def latest_issue_email(output: Path) -> Path | None:
-    """The newest exported issue's email.html in a built site, if any."""
-    numbers = [int(p.name) for p in (output / "newsletter").glob("*") if p.name.isdigit()]
-    for number in sorted(numbers, reverse=True):
-        email = output / "newsletter" / str(number) / "email.html"
-        if email.is_file():
-            return email
-    return None
-
-
 class NewsletterGenerator(Generator):
     """Plans and composes the issues with the context, writes them with the output."""
 
     def generate_context(self) -> None:
         from .newsletter import format_date, from_settings, plan_issues
         from .newsletter.frozen import frozen_folder, is_frozen
+        from .newsletter_layout import issue_url
 
         self.issues: list[ExportedIssue] = []
         self.context["newsletter_issues"] = []
@@ -153,7 +144,7 @@ class NewsletterGenerator(Generator):
                 int(p.name) for p in frozen_root.iterdir() if p.name.isdigit() and int(p.name) > 0
             }
         for number in sorted(numbers):
-            url = f"newsletter/{number}/"
+            url = issue_url(number)
             if is_frozen(frozen_root, number):
                 exported = self._from_frozen(frozen_folder(frozen_root, number), url)
                 if exported is None and number in planned:  # issue.json unreadable
@@ -254,6 +245,7 @@ class NewsletterGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         from .newsletter import build_feeds, format_date, render_feed_html
+        from .newsletter_layout import ARCHIVE_URL, FEED_URLS
 
         if not self.issues:
             return
@@ -284,13 +276,13 @@ class NewsletterGenerator(Generator):
             entries,
             self.newsletter,
             {
-                "atom": f"{site_url}/newsletter/feed.atom.xml",
-                "rss": f"{site_url}/newsletter/feed.rss.xml",
-                "archive": f"{site_url}/newsletter/",
+                "atom": f"{site_url}/{FEED_URLS['atom']}",
+                "rss": f"{site_url}/{FEED_URLS['rss']}",
+                "archive": f"{site_url}/{ARCHIVE_URL}",
             },
         )
-        (output / "newsletter" / "feed.atom.xml").write_text(atom, encoding="utf-8")
-        (output / "newsletter" / "feed.rss.xml").write_text(rss, encoding="utf-8")
+        (output / FEED_URLS["atom"]).write_text(atom, encoding="utf-8")
+        (output / FEED_URLS["rss"]).write_text(rss, encoding="utf-8")
 
     def _write_composed(self, exported: ExportedIssue, folder: Path) -> None:
         from .durable import write_atomic
