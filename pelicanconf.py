@@ -12,8 +12,8 @@ SITEURL = ""
 PATH = "content"
 SLUGIFY_SOURCE = "basename"  # content/<slug>.md is published at /<slug>/
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["byline", "sitemap"]
+# Byline's glue (plugins/byline/plugin.py), found through `pip install -e .`
+PLUGINS = ["byline.plugin", "sitemap"]
 
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"

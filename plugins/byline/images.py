@@ -18,6 +18,18 @@ class HeroImage:
     def is_remote(self) -> bool:
         return self.src.startswith(("http://", "https://", "//"))
 
+    def url(self, site_url: str) -> str:
+        """Where a page or an email loads the image: a remote URL as it is, a local
+        file under ``site_url`` (the page's SITEURL, relative or absolute, or the site's
+        address in an email). The one place this rule is written."""
+        return self.src if self.is_remote else f"{site_url}/{self.src}"
+
+    def scaled_to(self, width: int) -> tuple[int, int] | None:
+        """Width and height shown at ``width`` pixels wide, when the size is known."""
+        if not (self.width and self.height):
+            return None
+        return width, round(width * self.height / self.width)
+
 
 def image_size(path: Path) -> tuple[int, int] | None:
     """Width and height read from the file's header, or None if unreadable."""

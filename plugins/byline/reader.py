@@ -40,7 +40,7 @@ class TolerantMarkdownReader(MarkdownReader):
         return False
 
     def _warn_cleaned(self, field: str, characters: list[str]) -> None:
-        from . import display_path
+        from .plugin import display_path
 
         logger.warning(
             "%s: %s held control character(s) %s, which feeds and emails cannot carry; "

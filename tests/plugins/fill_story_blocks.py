@@ -4,6 +4,7 @@ Related stories: the other articles by slug, Z to A. Most read: the first three 
 The theme must print exactly these, in this order.
 """
 
+from byline.plugin import MostReadBlock
 from pelican import signals
 
 
@@ -11,9 +12,7 @@ def fill(generator) -> None:
     articles = sorted(generator.articles, key=lambda a: a.slug)
     for article in articles:
         article.related = [a for a in reversed(articles) if a is not article]
-    generator.context["most_read"] = articles[:3]
-    generator.context["most_read_heading"] = "Most read"
-    generator.context["most_read_class"] = "most-read"
+    generator.context["most_read"] = MostReadBlock(articles[:3], "Most read", ranked=True)
 
 
 def register() -> None:

@@ -1,0 +1,509 @@
+"""Byline's Pelican plugin: the thin glue between Pelican's signals and Byline's cores.
+
+``PLUGINS = ["byline.plugin"]`` names this module; it is the only one (with the reader
+and the digest generator it imports) that loads Pelican. Receivers live at module level
+because Pelican holds them by weak reference. Each one hands plain data to a core that
+knows nothing of Pelican, and keeps imports light so a build does not pay for what it
+does not use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+
+def display_path(path: str) -> str:
+    """A path as the user typed it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def on_initialized(pelican) -> None:
+    from .settings import apply_defaults
+
+    apply_defaults(pelican.settings)
+    # The theme relies on autoescaping: a title holding "<" or "&" must print as text.
+    environment = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
+    environment["autoescape"] = True
+    pelican.settings["JINJA_ENVIRONMENT"] = environment
+    # Per-issue newsletter files are not articles.
+    overrides = pelican.settings["BYLINE_NEWSLETTER_OVERRIDES"]
+    excludes = list(pelican.settings.get("ARTICLE_EXCLUDES") or [])
+    if overrides not in excludes:
+        pelican.settings["ARTICLE_EXCLUDES"] = [*excludes, overrides]
+
+
+def on_get_generators(pelican):
+    from .digest import NewsletterGenerator
+
+    return NewsletterGenerator
+
+
+def on_readers_init(readers) -> None:
+    from .reader import install
+
+    install(readers)
+
+
+_ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+_PAGE_LISTS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def _contents(generator, names: tuple[str, ...]) -> list:
+    return [item for name in names for item in getattr(generator, name, None) or []]
+
+
+def _fix_empty_slugs(articles: list) -> None:
+    """A section, tag or author whose name slugifies to nothing ("}", an emoji) would be
+    written to section//, shared by every such name; give it a stable slug of its own."""
+    from .collisions import fallback_slug
+
+    kinds = {"Category": "section", "Tag": "tag", "Author": "author"}
+    for article in articles:
+        wrappers = [getattr(article, "category", None)]
+        wrappers += list(getattr(article, "tags", None) or [])
+        wrappers += list(getattr(article, "authors", None) or [])
+        for wrapper in wrappers:
+            if wrapper is None or not hasattr(wrapper, "_normalize_key"):
+                continue
+            # Pelican's own slugify, asked without its "Unable to generate" warning.
+            slug = wrapper._slug
+            if slug is None:
+                slug = wrapper._normalize_key(wrapper.name)
+            if slug:
+                continue
+            kind = kinds.get(type(wrapper).__name__, type(wrapper).__name__.lower())
+            wrapper.slug = fallback_slug(kind, wrapper.name)
+            logger.warning(
+                "%s: the %s '%s' has no letters or digits to make an address from, so its "
+                "page is /%s for now; rename it in the %s line.",
+                display_path(article.source_path),
+                kind,
+                wrapper.name,
+                wrapper.url,
+                {"section": "Category", "tag": "Tags", "author": "Author"}.get(kind, kind),
+            )
+
+
+def _content_claims(items: list, rank: int) -> list:
+    from .collisions import Claim, normalise
+
+    claims = []
+    for item in items:
+        save_as = normalise(getattr(item, "save_as", "") or "")
+        if save_as:
+            date = getattr(item, "date", None) if rank else None
+            owner = display_path(item.source_path)
+            claims.append(Claim(save_as, owner, rank, date, handle=item))
+    return claims
+
+
+def _taxonomy_claims(settings: dict, articles: list) -> list:
+    from .collisions import taxonomy_pages
+
+    categories = {a.category.slug for a in articles if getattr(a, "category", None)}
+    tags = {t.slug for a in articles for t in getattr(a, "tags", None) or []}
+    authors = {w.slug for a in articles for w in getattr(a, "authors", None) or []}
+    return [
+        *taxonomy_pages(settings, "CATEGORY", categories),
+        *taxonomy_pages(settings, "TAG", tags),
+        *taxonomy_pages(settings, "AUTHOR", authors),
+    ]
+
+
+def _read_pages_ahead(generator) -> list:
+    """The site's pages, read as the page generator will read them a moment later, so a
+    post that wants a page's URL loses before it reaches the sections and feeds."""
+    from pelican.contents import Page, SkipStub
+
+    settings = generator.settings
+    pages = []
+    for path in generator.get_files(settings["PAGE_PATHS"], exclude=settings["PAGE_EXCLUDES"]):
+        try:
+            page = generator.readers.read_file(
+                base_path=generator.path, path=path, content_class=Page, context={}
+            )
+        except Exception:  # noqa: BLE001 - the page generator reports it in a moment
+            continue
+        if not isinstance(page, SkipStub) and page.status in ("published", "hidden", "draft"):
+            pages.append(page)
+    return pages
+
+
+def _drop(generator, names: tuple[str, ...], loser) -> None:
+    for name in names:
+        items = getattr(generator, name, None)
+        if isinstance(items, list):
+            items[:] = [item for item in items if item is not loser]
+    for item in _contents(generator, names):
+        translations = getattr(item, "translations", None)
+        if isinstance(translations, list):
+            translations[:] = [other for other in translations if other is not loser]
+
+
+def _settle_collisions(generator, claims: list, names: tuple[str, ...]) -> None:
+    from .collisions import resolve
+
+    for collision in resolve(claims):
+        for loser in collision.losers:
+            if loser.handle is None:
+                continue
+            logger.warning("E211 %s.", collision.message(loser))
+            _drop(generator, names, loser.handle)
+            loser.handle.override_save_as = ""  # whatever still lists it, nothing writes it
+
+
+def on_article_generator_pretaxonomy(generator) -> None:
+    """Posts that want a URL already taken lose it here, before sections, tags and feeds
+    are built, instead of stopping the build when Pelican writes the second file."""
+    from dataclasses import replace
+
+    from .collisions import PAGE, POST, generated_pages
+
+    settings = generator.settings
+    articles = _contents(generator, _ARTICLE_LISTS)
+    _fix_empty_slugs(articles)
+    # Pages read ahead carry no handle: they are only weighed here, never dropped (the
+    # page generator settles their own clashes when it has read them for real).
+    pages = [replace(c, handle=None) for c in _content_claims(_read_pages_ahead(generator), PAGE)]
+    claims = [
+        *generated_pages(settings),
+        *_taxonomy_claims(settings, generator.articles),
+        *pages,
+        *_content_claims(articles, POST),
+    ]
+    _settle_collisions(generator, claims, _ARTICLE_LISTS)
+
+
+def _load_author_profiles(settings: dict) -> dict:
+    from .authors import AuthorDataError, load_authors
+
+    path = Path(settings["PATH"]) / settings.get("BYLINE_AUTHORS_FILE", "authors.toml")
+    try:
+        return load_authors(path)
+    except AuthorDataError as error:
+        logger.error("%s. Articles are built without author bios until it is fixed.", error)
+        return {}
+
+
+def on_article_generator_finalized(generator) -> None:
+    """Give every article its record, reading time, hero, author data and story blocks."""
+    from .settings import apply_defaults
+
+    settings = generator.settings
+    apply_defaults(settings)  # also when the plugin is driven without `initialized`
+    profiles = _load_author_profiles(settings)
+    everything = [
+        *generator.articles,
+        *generator.translations,
+        *getattr(generator, "drafts", []),
+        *getattr(generator, "drafts_translations", []),
+        *getattr(generator, "hidden_articles", []),
+        *getattr(generator, "hidden_translations", []),
+    ]
+    for article in everything:
+        _prepare(article, settings, profiles)
+    _attach_more_from(generator, everything)
+    _attach_related(generator)
+    _attach_most_read(generator)
+    if settings["BYLINE_LINT_ON_BUILD"]:
+        _lint_on_build(settings)
+    generator.context["author_profiles"] = profiles
+    # The masthead's section links, worked out once instead of on every page.
+    generator.context["byline_sections"] = sorted(
+        ((category.name, category.url) for category, _ in generator.categories),
+        key=lambda item: item[0].lower(),
+    )
+
+
+def _prepare(article, settings: dict, profiles: dict) -> None:
+    """Build the article's record once and set the fields the templates print."""
+    from .images import resolve_hero
+    from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
+
+    source = display_path(article.source_path)
+    meta = article.metadata
+    # Worked out once: story cards print these for every page an article appears on.
+    article.href = article.url
+    article.date_iso = article.date.isoformat()
+    article.body_text = body_text(article._content)
+    article.reading_time = minutes_for(
+        count_text_words(article.body_text), int(settings["BYLINE_WORDS_PER_MINUTE"])
+    )
+    _clean_summary(article)
+    article.standfirst = plain_text(meta.get("summary", ""))
+    article.description = article.standfirst or shorten(plain_text(article.summary), 200)
+    article.hero, problems = resolve_hero(
+        str(meta.get("image", "")),
+        str(meta.get("image_alt", "")),
+        str(meta.get("image_credit", "")),
+        Path(settings["PATH"]),
+    )
+    for problem in problems:
+        logger.warning("%s: %s.", source, problem)
+    article.record = _record(article, settings, source)
+    author = getattr(article, "author", None)
+    article.author_profile = profiles.get(author.name) if author else None
+    if author and article.author_profile is None:
+        logger.warning(
+            "%s: author '%s' has no entry in %s, so the article has no bio box; add a "
+            '["%s"] table with role and bio there (see the README, "Authors").',
+            source,
+            author.name,
+            settings["BYLINE_AUTHORS_FILE"],
+            author.name,
+        )
+    if "summary" not in meta:
+        logger.warning(
+            "%s: no Summary line, so the page has no standfirst and its meta description "
+            "is cut from the body; add `Summary: <one or two sentences>` to the header.",
+            source,
+        )
+
+
+def _record(article, settings: dict, source: str):
+    """The article's ``ArticleRecord``, from the fields ``_prepare`` just worked out."""
+    from .record import ArticleRecord
+    from .related import parse_manual
+
+    meta = article.metadata
+    key = settings.get("ARTICLE_TRANSLATION_ID") or ()
+    key = (key,) if isinstance(key, str) else tuple(key)
+    author = getattr(article, "author", None)
+    category = getattr(article, "category", None)
+    return ArticleRecord(
+        slug=article.slug,
+        url=article.url,
+        title=str(article.title),
+        date=article.date,
+        standfirst=article.standfirst,
+        standfirst_html=str(article.standfirst_html),
+        body_text=article.body_text,
+        modified=getattr(article, "modified", None),
+        author=author.name if author else "",
+        section=category.name if category else "",
+        tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+        series=str(meta.get("series", "")),
+        hero=article.hero,
+        status=str(getattr(article, "status", "published")),
+        lang=str(getattr(article, "lang", "") or ""),
+        translation_key="|".join(str(getattr(article, name, "")) for name in key),
+        related_slugs=tuple(parse_manual(meta.get("related"))),
+        reading_minutes=article.reading_time,
+        source=source,
+    )
+
+
+def _attach_more_from(generator, everything: list) -> None:
+    """``article.more_from``: the published articles' picks; drafts and others get none."""
+    from .more_from import more_from
+
+    articles = generator.articles
+    picks = more_from(
+        [article.record for article in articles], int(generator.settings["BYLINE_MORE_FROM_COUNT"])
+    )
+    for article, chosen in zip(articles, picks, strict=True):
+        article.more_from = [articles[other] for other in chosen]
+    for article in everything:
+        if not hasattr(article, "more_from"):
+            article.more_from = []
+
+
+def _clean_summary(content) -> None:
+    """Sanitise the standfirst once, where every later reader (page, feed, digest) sees it.
+
+    The clean HTML replaces Pelican's own copy, so the feed writer and the intersite-link
+    refresh work on it too; ``standfirst_html`` is what the templates print.
+    """
+    from markupsafe import Markup
+
+    from .sanitise import clean_standfirst
+
+    summary = content.metadata.get("summary")
+    if summary:
+        summary = clean_standfirst(str(summary))
+        content.metadata["summary"] = summary
+        content._summary = summary
+    content.standfirst_html = Markup(summary or "")
+
+
+def on_page_generator_finalized(generator) -> None:
+    """Pages that want a generated page's or another page's URL lose it; pages get the
+    same sanitised standfirst as articles."""
+    from .collisions import PAGE, POST, generated_pages
+
+    context = generator.context
+    published = list(context.get("articles") or [])
+    posts = [*published, *(context.get("hidden_articles") or []), *(context.get("drafts") or [])]
+    claims = [
+        *generated_pages(generator.settings),
+        *_taxonomy_claims(generator.settings, published),
+        *_content_claims(_contents(generator, _PAGE_LISTS), PAGE),
+        # Settled against the pages read ahead already; should one still clash, the page
+        # wins and the post is at least never written over it.
+        *_content_claims(posts, POST),
+    ]
+    _settle_collisions(generator, claims, _PAGE_LISTS)
+    for page in _contents(generator, _PAGE_LISTS):
+        _clean_summary(page)
+
+
+def on_write_content(generator, content) -> None:
+    """Pick up the standfirst after Pelican resolved its {filename} links (still clean:
+    only link targets change)."""
+    from markupsafe import Markup
+
+    content.standfirst_html = Markup(content.metadata.get("summary") or "")
+
+
+# What the build itself already reports in its own words; the rest comes from the linter.
+_REPORTED_BY_THE_BUILD = ["E202", "E205", "E210", "E211", "E213", "E214"]
+
+
+def _lint_on_build(settings: dict) -> None:
+    """Run the per-post content checks and show each finding as a warning."""
+    from .build_lint import lint_for_build
+    from .lint import LintConfigError, format_finding
+
+    checks = dict(settings)
+    checks["BYLINE_LINT_DISABLE"] = [
+        *(settings.get("BYLINE_LINT_DISABLE") or []),
+        *_REPORTED_BY_THE_BUILD,
+    ]
+    content = Path(settings["PATH"])
+    try:
+        findings = lint_for_build(content, checks, Path(settings["CACHE_PATH"]))
+    except LintConfigError as error:
+        logger.error("pelicanconf.py: %s", error)
+        return
+    for finding in findings:
+        logger.warning(
+            "%s", format_finding(finding).replace(str(content), display_path(str(content)), 1)
+        )
+
+
+def _attach_related(generator) -> None:
+    """Fill ``article.related`` for every published article and its translations."""
+    from .relatedness import paused_gc
+
+    with paused_gc():
+        _fill_related(generator)
+
+
+def _fill_related(generator) -> None:
+    """The related-stories step proper: articles -> records -> ranked picks -> articles."""
+    from .related import RelatedPick, related_lists, weights_from_settings
+    from .relatedness import Doc
+
+    settings = generator.settings
+    articles = generator.articles
+    try:
+        weights = weights_from_settings(settings["BYLINE_RELATED_WEIGHTS"])
+    except (TypeError, ValueError) as error:
+        logger.error("pelicanconf.py: %s. Using the default weights.", error)
+        weights = weights_from_settings({})
+    minimum = int(settings["BYLINE_RELATED_MIN_ARTICLES"])
+    if 1 < len(articles) < minimum:
+        logger.warning(
+            "Related stories: the site has %d articles, too few for text relevance to mean "
+            "much (BYLINE_RELATED_MIN_ARTICLES = %d); picks lean on shared tags and "
+            "sections, so tag your posts, or add `Related: slug, slug` lines.",
+            len(articles),
+            minimum,
+        )
+    docs = [
+        Doc(
+            record.slug,
+            record.title,
+            record.standfirst,
+            record.body_text,
+            record.section,
+            record.tags,
+            record.author,
+            record.series,
+            record.date.timestamp(),
+        )
+        for record in (article.record for article in articles)
+    ]
+    manual = [list(article.record.related_slugs) for article in articles]
+    lists, problems = related_lists(
+        docs,
+        manual,
+        count=int(settings["BYLINE_RELATED_COUNT"]),
+        weights=weights,
+        older_only=bool(settings["BYLINE_RELATED_OLDER_ONLY"]),
+    )
+    for index, problem in problems:
+        logger.warning("%s: %s.", display_path(articles[index].source_path), problem)
+    for article, entries in zip(articles, lists, strict=True):
+        article.related = [
+            RelatedPick(articles[entry.index], entry.score, entry.reasons) for entry in entries
+        ]
+        for translation in getattr(article, "translations", []):
+            translation.related = article.related
+
+
+def _attach_most_read(generator) -> None:
+    """Attach the Most read block (``context["most_read"]``) and each article's views."""
+    from datetime import UTC, datetime
+
+    from .most_read import choose_most_read
+
+    articles = generator.articles
+    result = choose_most_read(
+        [article.record for article in articles], generator.settings, os.environ, datetime.now(UTC)
+    )
+    if result.matched:
+        logger.info("Most read: %s", result.matched)
+    for article in articles:
+        article.views = result.views.get(article.record.path, 0)
+    if articles and not result.ranked:
+        logger.warning(
+            'Most read: %s. The block shows the latest stories, headed "Latest", '
+            "until `invoke pageviews` writes a fresh snapshot.",
+            result.problem,
+        )
+    generator.context["most_read"] = MostReadBlock(
+        [articles[index] for index in result.picks], result.heading, result.ranked
+    )
+
+
+class MostReadBlock(NamedTuple):
+    """What templates and the digest read: the stories (one spare), heading, and whether
+    they are ranked by pageviews or only the latest."""
+
+    stories: list
+    heading: str
+    ranked: bool
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.get_generators.connect(on_get_generators)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
+    signals.page_generator_finalized.connect(on_page_generator_finalized)
+    signals.article_generator_write_article.connect(on_write_content)
+    signals.page_generator_write_page.connect(on_write_content)
