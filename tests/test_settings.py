@@ -193,3 +193,12 @@ def test_errors_users_see_share_one_root():
         assert issubclass(error, BylineError), error
     for error in (LintConfigError, NewsletterConfigError, PageviewConfigError, SendConfigError):
         assert issubclass(error, BylineSettingsError), error
+
+
+def test_a_build_names_a_misspelt_key_and_a_bad_value_and_goes_on(site, warnings_log):
+    post = "Title: Hi\nDate: 2026-01-02 09:00\nAuthor: Maya Okafor\nSummary: Hi.\n\nBody.\n"
+    output = site({"hi.md": post}, BYLINE_WORDS_PER_MINUTE="fast", BYLINE_RELATD_COUNT=3)
+    messages = "\n".join(warnings_log())
+    assert "did you mean BYLINE_RELATED_COUNT?" in messages
+    assert "BYLINE_WORDS_PER_MINUTE is 'fast'" in messages and "230" in messages
+    assert (output / "hi" / "index.html").is_file()

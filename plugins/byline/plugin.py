@@ -26,9 +26,11 @@ def display_path(path: str) -> str:
 
 
 def on_initialized(pelican) -> None:
-    from .settings import apply_defaults
+    from .settings import check_settings
 
-    apply_defaults(pelican.settings)
+    # Once per build: defaults filled in, unknown BYLINE_* keys and unusable values
+    # reported by name (a bad value falls back to its default, so the build goes on).
+    check_settings(pelican.settings, logger.warning)
     # The theme relies on autoescaping: a title holding "<" or "&" must print as text.
     environment = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
     environment["autoescape"] = True
