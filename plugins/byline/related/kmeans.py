@@ -20,7 +20,9 @@ def sample(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     return np.arange(n) if n <= size else np.sort(rng.choice(n, size, replace=False))
 
 
-def nearest(rows: np.ndarray | sp.csr_matrix, centroids: np.ndarray, bounds: np.ndarray):
+def nearest(
+    rows: np.ndarray | sp.csr_matrix, centroids: np.ndarray, bounds: np.ndarray
+) -> np.ndarray:
     """Each row's closest centroid in every clustering (clusterings x rows).
 
     Clustering r owns centroids[bounds[r]:bounds[r + 1]]; rows and centroids are unit length,
