@@ -26,7 +26,6 @@ CORES = [
     "byline.images",
     "byline.authors",
     "byline.reading",
-    "byline.relatedness",
     "byline.related",
     "byline.pageviews",
     "byline.newsletter",

@@ -6,8 +6,15 @@ import json
 import random
 
 import pytest
-from byline.related import EDITOR_REASON, parse_manual, related_lists, weights_from_settings
-from byline.relatedness import Doc, Weights, rank_related
+from byline.related import (
+    EDITOR_REASON,
+    Doc,
+    Weights,
+    parse_manual,
+    rank_related,
+    related_lists,
+    weights_from_settings,
+)
 
 TOPICS = {
     "bread": [

@@ -6,8 +6,10 @@ import random
 
 import numpy as np
 import pytest
-from byline import relatedness
-from byline.relatedness import Doc, rank_related
+from byline.related import Doc, index, rank_related, scoring
+from byline.related.rare import rare_candidates
+from byline.related.tokens import count_matrix
+from byline.related.vectors import tfidf
 
 SECTIONS = ("Money", "People", "Tools")
 
@@ -43,7 +45,7 @@ def _site(count: int, topics: int = 12, seed: int = 7) -> tuple[list[Doc], list[
 
 @pytest.fixture(scope="module")
 def big_site() -> tuple[list[Doc], list[int]]:
-    docs, labels = _site(relatedness.IVF_MIN_DOCS + 400)
+    docs, labels = _site(index.IVF_MIN_DOCS + 400)
     return docs, labels
 
 
@@ -60,7 +62,7 @@ def test_a_big_site_gets_on_topic_picks_the_same_way_every_time(big_site):
 def test_the_index_finds_what_scoring_every_pair_finds(big_site, monkeypatch):
     docs, _ = big_site
     indexed = rank_related(docs, count=5)
-    monkeypatch.setattr(relatedness, "IVF_MIN_DOCS", len(docs) + 1)  # score every pair
+    monkeypatch.setattr(index, "IVF_MIN_DOCS", len(docs) + 1)  # score every pair
     exact = rank_related(docs, count=5)
     pairs = zip(indexed, exact, strict=True)
     same = sum(len({p.index for p in a} & {p.index for p in b}) for a, b in pairs)
@@ -81,7 +83,7 @@ def test_a_big_site_keeps_the_rules_for_older_and_hidden_stories(big_site):
 
 
 def _x(docs: list[Doc]):
-    return relatedness._tfidf(relatedness._count_matrix(docs))
+    return tfidf(count_matrix(docs))
 
 
 def test_a_rare_word_two_stories_share_makes_them_candidates():
@@ -92,24 +94,24 @@ def test_a_rare_word_two_stories_share_makes_them_candidates():
     x = _x(docs)
     ts = np.array([d.timestamp for d in docs])
     nobody_blocked = np.zeros(len(docs), dtype=bool)
-    rare = relatedness._rare_candidates(x, 25, None, 0.0, nobody_blocked, ts, False)
+    rare = rare_candidates(x, 25, None, 0.0, nobody_blocked, ts, False)
     assert 250 in rare[10] and 10 in rare[250]
     assert all(i not in rare[i] for i in range(len(docs)))
-    older = relatedness._rare_candidates(x, 25, None, 0.0, nobody_blocked, ts, True)
+    older = rare_candidates(x, 25, None, 0.0, nobody_blocked, ts, True)
     assert 250 not in older[10] and 10 in older[250]
     blocked = nobody_blocked.copy()
     blocked[250] = True
-    assert 250 not in relatedness._rare_candidates(x, 25, None, 0.0, blocked, ts, False)[10]
+    assert 250 not in rare_candidates(x, 25, None, 0.0, blocked, ts, False)[10]
 
 
 def test_topic_clusterings_put_a_topic_together_and_skip_empty_stories():
     docs, labels = _site(240, topics=3, seed=11)
     docs.append(Doc(slug="empty", title="", summary="", body=""))
     x = _x(docs)
-    runs = relatedness._topic_labels(x)
-    assert runs.shape == (len(relatedness.TOPIC_KS) * relatedness.TOPIC_SEEDS, len(docs))
+    runs = scoring.topic_labels(x)
+    assert runs.shape == (len(scoring.TOPIC_KS) * scoring.TOPIC_SEEDS, len(docs))
     assert (runs[:, -1] == -1).all()
-    assert (relatedness._topic_labels(x) == runs).all()
+    assert (scoring.topic_labels(x) == runs).all()
     together = (runs[:, :-1, None] == runs[:, None, :-1]).mean(axis=0)
     same = np.equal.outer(labels, labels)
     np.fill_diagonal(same, False)

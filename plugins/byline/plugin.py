@@ -407,7 +407,7 @@ def _lint_on_build(settings: dict) -> None:
 
 def _attach_related(generator) -> None:
     """Fill ``article.related`` for every published article and its translations."""
-    from .relatedness import paused_gc
+    from .related import paused_gc
 
     with paused_gc():
         _fill_related(generator)
@@ -416,7 +416,7 @@ def _attach_related(generator) -> None:
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
     from .related import RelatedPick, related_lists, weights_from_settings
-    from .relatedness import Doc
+    from .related import Doc
 
     settings = generator.settings
     articles = generator.articles

@@ -1,7 +1,7 @@
-"""Related stories: the editor's picks first, then the ranker's, with reasons.
+"""The editor's ``Related:`` picks first, then the ranker's, with reasons.
 
-Pure logic over plain records (``Doc`` from ``relatedness``) so it can be tested
-without a build; ``__init__`` maps Pelican articles to and from these records.
+Pure logic over plain records (``Doc``) so it can be tested without a build; the plugin
+glue maps Pelican articles to and from these records.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .relatedness import Doc, Pick, Weights, rank_related
+from .doc import Doc
+from .picks import Pick
+from .rank import rank_related
+from .weights import Weights
 
 EDITOR_REASON = "editor's pick"
 

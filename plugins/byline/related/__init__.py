@@ -1,0 +1,52 @@
+"""Related stories: each story's editor's picks, then the ranker's, with scores and reasons.
+
+Where things are (a newcomer's map):
+- ``editor.related_lists``: a story's whole list (``Related:`` picks first, then automatic).
+- ``rank.rank_related``: the automatic picks, in four stages you can read top to bottom.
+- ``weights.py``: every weight (``Weights`` and the text score's constants). To change one,
+  change it there; tests/test_related_golden.py then shows every demo pick that moved.
+
+The method, stage by stage (all of it corpus-independent; nothing looks at labels):
+1. tokens.py: text -> weighted bag of stems (title 3x, standfirst 2x, body 1x).
+2. vectors.py: sublinear tf x smoothed idf, rare/common terms dropped, 128 terms a doc, L2;
+   a 96-dim LSA sketch (randomised SVD, fixed seed).
+3. candidates.py: 25 per doc by a cheap score (text weight x LSA cosine + metadata bonuses),
+   exact on a small site and through a cluster index (index.py, spherical k-means from
+   kmeans.py) on a big one; plus up to 25 sharing rare words (rare.py).
+4. scoring.py: the exact text score of each candidate (tf-idf cosine, LSA, shared
+   neighbours, topic clusterings), times the text weight, plus section, series, author and
+   tag bonuses (metadata.py).
+5. picks.py and reasons.py: score desc, then newer first, then slug; non-positive scores
+   dropped; each pick says which signals contributed.
+
+Memory is O(n x candidates); no n x n matrix (dense or sparse) is ever built.
+"""
+
+from __future__ import annotations
+
+from .doc import Doc
+from .editor import (
+    EDITOR_REASON,
+    RelatedEntry,
+    RelatedPick,
+    parse_manual,
+    related_lists,
+    weights_from_settings,
+)
+from .picks import Pick
+from .rank import paused_gc, rank_related
+from .weights import Weights
+
+__all__ = [
+    "EDITOR_REASON",
+    "Doc",
+    "Pick",
+    "RelatedEntry",
+    "RelatedPick",
+    "Weights",
+    "paused_gc",
+    "parse_manual",
+    "rank_related",
+    "related_lists",
+    "weights_from_settings",
+]

@@ -1,0 +1,63 @@
+"""From scores to pick lists: the final order, the cut, and each pick's reasons.
+
+Deterministic ordering: score desc, then timestamp desc (newer first), then slug asc. Picks
+with a non-positive score (nothing in common) are not returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+from .reasons import ReasonNames, reason_bits
+
+
+class Pick(NamedTuple):
+    """One automatic pick (a named tuple: thousands are made per build, and tuples are cheap)."""
+
+    index: int  # index into docs
+    score: float
+    reasons: tuple[str, ...]  # which signals contributed
+
+
+def final_order(
+    score: np.ndarray, cand: np.ndarray, ts: np.ndarray, slugs: Sequence[str], count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best `count` candidate columns of each row, and the scores rounded to 6 places
+    (robust to last-bit float noise) that ordered them."""
+    n = len(slugs)
+    safe = np.where(cand >= 0, cand, 0)
+    slug_rank = np.empty(n, dtype=np.int64)
+    slug_rank[sorted(range(n), key=slugs.__getitem__)] = np.arange(n)
+    rounded = np.round(score, 6)
+    order = np.lexsort((slug_rank[safe], -ts[safe], -rounded), axis=1)[:, :count]
+    return order, rounded
+
+
+def pick_lists(
+    order: np.ndarray,
+    cand: np.ndarray,
+    score: np.ndarray,
+    flags: dict[str, np.ndarray | None],
+    tag_sets: list[frozenset[str]],
+) -> list[list[Pick]]:
+    """Pick lists from the chosen candidate columns (order) with positive score; reasons in
+    the order of `flags`, shared tags named."""
+    pick_idx = np.take_along_axis(cand, order, 1).tolist()
+    pick_sc = np.take_along_axis(score, order, 1)
+    keep = (np.isfinite(pick_sc) & (pick_sc > 0)).tolist()
+    pick_sc = pick_sc.tolist()
+    names = ReasonNames(list(flags))
+    tag_bit = names.tag_bit
+    results: list[list[Pick]] = []
+    rows = zip(keep, pick_idx, pick_sc, reason_bits(flags, order), strict=True)
+    for i, (row_keep, row_idx, row_score, row_on) in enumerate(rows):
+        picks = []
+        for ok, m, value, bits in zip(row_keep, row_idx, row_score, row_on, strict=True):
+            if ok:
+                shared = tag_sets[i] & tag_sets[m] if bits & tag_bit else None
+                picks.append(Pick(m, value, names(bits, shared)))
+        results.append(picks)
+    return results
