@@ -415,8 +415,7 @@ def _attach_related(generator) -> None:
 
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
-    from .related import RelatedPick, related_lists, weights_from_settings
-    from .related import Doc
+    from .related import Doc, RelatedPick, related_lists, weights_from_settings
 
     settings = generator.settings
     articles = generator.articles
