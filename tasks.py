@@ -390,10 +390,9 @@ def newsletter_send(
     yes=False,
 ):
     """Send a newsletter issue of the production build exactly once (SMTP or Buttondown)"""
-    from byline.newsletter.frozen import frozen_folder, is_frozen
+    from byline.newsletter.frozen import frozen_folder, is_frozen, sent_dir
     from byline.newsletter_layout import issue_folder, latest_issue_email
     from byline.sending.cli import SendOptions, run
-    from byline.sending.config import sent_dir
     from byline.sending.exitcodes import ExitCode
 
     settings = _publish_settings()  # the production build's settings: what public/ holds

@@ -202,3 +202,15 @@ def test_a_build_names_a_misspelt_key_and_a_bad_value_and_goes_on(site, warnings
     assert "did you mean BYLINE_RELATED_COUNT?" in messages
     assert "BYLINE_WORDS_PER_MINUTE is 'fast'" in messages and "230" in messages
     assert (output / "hi" / "index.html").is_file()
+
+
+def test_lint_disable_written_as_one_string_turns_off_only_those_codes(site, warnings_log):
+    post = (
+        "Title: " + "A headline far too long for any search result to show in full, surely" + "\n"
+        "Date: 2026-01-02 09:00\nModified: 2026-01-01 09:00\nAuthor: Maya Okafor\n"
+        "Summary: Hi.\n\nBody.\n"
+    )
+    site({"hi.md": post}, BYLINE_LINT_DISABLE="W201")
+    messages = "\n".join(warnings_log())
+    assert "W215" in messages  # "W201" is one code, not the letters W, 2, 0, 1
+    assert "W201" not in messages

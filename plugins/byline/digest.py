@@ -111,30 +111,24 @@ class ExportedIssue:
     frozen: Path | None = None  # the frozen folder whose email files are copied
 
 
-def sent_dir(settings: dict) -> Path:
-    """Where sent issues' frozen copies live: BYLINE_NEWSLETTER_SENT_DIR in the project."""
-    project = Path(settings["PATH"]).resolve().parent
-    return project / str(settings.get("BYLINE_NEWSLETTER_SENT_DIR") or "data/newsletter")
-
-
 class NewsletterGenerator(Generator):
     """Plans and composes the issues with the context, writes them with the output."""
 
     def generate_context(self) -> None:
         from .newsletter import format_date, from_settings, plan_issues
-        from .newsletter.frozen import frozen_folder, is_frozen
+        from .newsletter.frozen import frozen_folder, is_frozen, sent_dir
         from .newsletter_layout import issue_url
 
         self.issues: list[ExportedIssue] = []
         self.context["newsletter_issues"] = []
-        if not self.settings.get("BYLINE_NEWSLETTER_EXPORT", True):
+        if not self.settings["BYLINE_NEWSLETTER_EXPORT"]:  # filled in by check_settings
             return
         site_url = site_url_for_email(self.settings)
         self.newsletter = from_settings(dict(self.settings, BYLINE_NEWSLETTER_SITE_URL=site_url))
         articles = self.context.get("articles", [])
         stories = {a.slug: story_from_record(a.record, site_url) for a in articles}
         ranked = ranking(articles, stories, self.context)
-        frozen_root = sent_dir(self.settings)
+        frozen_root = sent_dir(self.settings, Path(self.settings["PATH"]).resolve().parent)
         planned = {
             plan.number: plan for plan in plan_issues(list(stories.values()), self.newsletter)
         }

@@ -201,7 +201,7 @@ def on_article_generator_pretaxonomy(generator) -> None:
 def _load_author_profiles(settings: dict) -> dict:
     from .authors import AuthorDataError, load_authors
 
-    path = Path(settings["PATH"]) / settings.get("BYLINE_AUTHORS_FILE", "authors.toml")
+    path = Path(settings["PATH"]) / settings["BYLINE_AUTHORS_FILE"]
     try:
         return load_authors(path)
     except AuthorDataError as error:
@@ -387,12 +387,13 @@ def _lint_on_build(settings: dict) -> None:
     """Run the per-post content checks and show each finding as a warning."""
     from .build_lint import lint_for_build
     from .lint import LintConfigError, format_finding
+    from .settings import split_words
 
+    disabled = settings.get("BYLINE_LINT_DISABLE") or []
+    if isinstance(disabled, str):  # "W201, E1" is a list written as one string
+        disabled = split_words(disabled)
     checks = dict(settings)
-    checks["BYLINE_LINT_DISABLE"] = [
-        *(settings.get("BYLINE_LINT_DISABLE") or []),
-        *_REPORTED_BY_THE_BUILD,
-    ]
+    checks["BYLINE_LINT_DISABLE"] = [*disabled, *_REPORTED_BY_THE_BUILD]
     content = Path(settings["PATH"])
     try:
         findings = lint_for_build(content, checks, Path(settings["CACHE_PATH"]))

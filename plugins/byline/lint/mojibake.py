@@ -13,6 +13,7 @@ emoji); results in other scripts need two sequences in a row to count.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -20,10 +21,8 @@ from dataclasses import dataclass
 def _byte_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for byte in range(0x80, 0x100):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # five bytes cp1252 leaves undefined
             table[bytes([byte]).decode("cp1252")] = byte
-        except UnicodeDecodeError:
-            pass
         table.setdefault(chr(byte), byte)  # Latin-1 reading: C1 controls stand for themselves
     return table
 

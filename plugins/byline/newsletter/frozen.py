@@ -19,13 +19,25 @@ Layout of a frozen issue folder:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..durable import write_atomic
+from ..settings import default
+
+SENT_DIR_KEY = "BYLINE_NEWSLETTER_SENT_DIR"
 
 FROZEN_FILES = ("manifest.json", "email.html", "email.txt", "issue.json")
 RECORD = "sent.json"
+
+
+def sent_dir(settings: Mapping[str, Any], project_dir: Path | str) -> Path:
+    """Where sent issues' frozen copies live: ``BYLINE_NEWSLETTER_SENT_DIR``, relative to
+    the project folder unless written as an absolute path. The build and the sender ask here."""
+    written = str(settings.get(SENT_DIR_KEY) or default(SENT_DIR_KEY))
+    path = Path(written).expanduser()
+    return (path if path.is_absolute() else Path(project_dir) / path).resolve()
 
 
 def frozen_folder(sent_dir: Path, number: int) -> Path:

@@ -374,7 +374,7 @@ class AccessLogCounter:
         lines_before, garbage_before = stats.lines, stats.garbage
         try:
             if path.suffix == ".gz":
-                handle = gzip.open(path, "rt", encoding="utf-8", errors="replace")
+                handle = gzip.open(path, "rt", encoding="utf-8", errors="replace")  # noqa: SIM115
             else:
                 handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
             with handle:

@@ -47,10 +47,8 @@ def clean_path(raw: str) -> str:
 def _host_key(netloc: str) -> str:
     """Host without port, user info or a leading www., for comparing to the site URL."""
     host = netloc.rsplit("@", 1)[-1].lower()
-    if host.startswith("["):
-        host = host.split("]", 1)[0] + "]"
-    else:
-        host = host.split(":", 1)[0]
+    # An IPv6 literal keeps its brackets; any other host loses its port.
+    host = host.split("]", 1)[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
     return host.removeprefix("www.").rstrip(".")
 
 

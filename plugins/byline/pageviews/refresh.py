@@ -273,7 +273,7 @@ def refresh(
             f"cannot write pageview snapshot {config.snapshot} ({exc.__class__.__name__}: "
             f"{exc.strerror or exc}); check BYLINE_PAGEVIEWS_SNAPSHOT and folder permissions"
         ) from None
-    summary = RefreshSummary(
+    return RefreshSummary(
         source=config.source,
         snapshot_path=Path(config.snapshot),
         window_start=window.start_date,
@@ -285,4 +285,3 @@ def refresh(
         details=list(fetched.details),
         warnings=warnings,
     )
-    return summary

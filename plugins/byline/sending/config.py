@@ -208,11 +208,6 @@ def config_from_settings(
     )
 
 
-def sent_dir(settings: Mapping[str, Any], base_dir: Path | str) -> Path:
-    """Where sent issues are frozen (BYLINE_NEWSLETTER_SENT_DIR), as an absolute path."""
-    return _path(settings, SENT_DIR_KEY, Path(base_dir).resolve(), None)
-
-
 def require_personal_mail(config: SendConfig) -> None:
     """Checks for building per-recipient messages (SMTP, dry runs, test sends)."""
     if not config.from_address:

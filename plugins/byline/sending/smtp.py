@@ -21,6 +21,7 @@ anything is sent, with a message naming the host, the port and the reason.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
 import ssl
@@ -200,10 +201,9 @@ class SmtpProvider(Provider):
     @staticmethod
     def _discard(conn: smtplib.SMTP | None) -> None:
         if conn is not None:
-            try:
+            # closing a broken socket must not mask the cause
+            with contextlib.suppress(Exception):
                 conn.close()
-            except Exception:  # noqa: BLE001 - closing a broken socket must not mask the cause
-                pass
 
     def _drop(self) -> None:
         self._discard(self._conn)
@@ -211,10 +211,8 @@ class SmtpProvider(Provider):
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # a server gone away needs no goodbye
                 self._conn.quit()
-            except Exception:  # noqa: BLE001
-                pass
             self._drop()
 
     # --- one transaction
