@@ -169,9 +169,10 @@ def run_build(settings: dict) -> dict:
         [sys.executable, "-c", CHILD, "", json.dumps(settings)],
         capture_output=True,
         text=True,
-        check=True,
         cwd=ROOT,
     )
+    if result.returncode != 0:  # show why the build failed, not only that it did
+        sys.exit(f"a benchmark build failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
