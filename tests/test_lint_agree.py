@@ -192,3 +192,8 @@ def test_invoke_lint_reports_what_fix_then_changes(project, post, line, reported
     again = invoke(project, "lint", "--fix")
     assert again.returncode == 0 and "+++" not in again.stdout
     assert path.read_text(encoding="utf-8").split("\n")[line - 1] == fixed_line
+
+
+def test_a_soft_return_beside_a_space_is_deleted_not_doubled():
+    fixed, _ = fix_text("Title: Why we quit\x0b for good\n\nOne\x0btwo.\n")
+    assert fixed == "Title: Why we quit for good\n\nOne two.\n"

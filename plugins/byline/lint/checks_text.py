@@ -271,7 +271,12 @@ def check_encoding(unit: Unit, apostrophe: str) -> Iterator[Hit]:
             except UnicodeDecodeError:
                 fix, meaning = None, "; delete it or retype what was meant"
         elif char in "\x0b\x0c":
-            fix, meaning = " ", "; replace it with a space"
+            # A break pasted beside a space would leave two: then the break just goes.
+            beside = text[match.start() - 1 : match.start()] + text[match.end() : match.end() + 1]
+            if beside.strip(" ") != beside:
+                fix, meaning = "", "; delete it (a space is already there)"
+            else:
+                fix, meaning = " ", "; replace it with a space"
         else:
             fix, meaning = "", "; delete it"
         yield Hit(match.start(), 1, "E106", f"control character U+{point:04X}{meaning}", fix)
