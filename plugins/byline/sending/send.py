@@ -641,7 +641,7 @@ def broadcast_key(issue: Issue, round: int) -> str:
 
 def _already_sent_text(plan: SendPlan) -> str:
     issue, record = plan.issue, plan.record
-    again = "pass force=True (--force) to send it AGAIN to everyone"
+    again = "run again with --force to send it AGAIN to everyone"
     if record is None:
         return (
             f"issue {issue.id} was sent in full already (round {plan.round}, last ledger "
