@@ -416,7 +416,7 @@ def _attach_related(generator) -> None:
 
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
-    from .related import Doc, RelatedPick, related_lists, weights_from_settings
+    from .related import RelatedPick, related_for_records, weights_from_settings
 
     settings = generator.settings
     articles = generator.articles
@@ -434,24 +434,8 @@ def _fill_related(generator) -> None:
             len(articles),
             minimum,
         )
-    docs = [
-        Doc(
-            record.slug,
-            record.title,
-            record.standfirst,
-            record.body_text,
-            record.section,
-            record.tags,
-            record.author,
-            record.series,
-            record.date.timestamp(),
-        )
-        for record in (article.record for article in articles)
-    ]
-    manual = [list(article.record.related_slugs) for article in articles]
-    lists, problems = related_lists(
-        docs,
-        manual,
+    lists, problems = related_for_records(
+        [article.record for article in articles],
         count=int(settings["BYLINE_RELATED_COUNT"]),
         weights=weights,
         older_only=bool(settings["BYLINE_RELATED_OLDER_ONLY"]),

@@ -30,6 +30,7 @@ from .editor import (
     RelatedEntry,
     RelatedPick,
     parse_manual,
+    related_for_records,
     related_lists,
     weights_from_settings,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "paused_gc",
     "parse_manual",
     "rank_related",
+    "related_for_records",
     "related_lists",
     "weights_from_settings",
 ]

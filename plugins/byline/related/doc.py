@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..record import ArticleRecord
 
 
 class Doc(NamedTuple):
@@ -17,3 +20,18 @@ class Doc(NamedTuple):
     author: str = ""
     series: str = ""
     timestamp: float = 0.0  # publication time, for ties and the older-only option
+
+    @classmethod
+    def from_record(cls, record: ArticleRecord) -> Doc:
+        """The ranker's view of the one record the build made for the article."""
+        return cls(
+            record.slug,
+            record.title,
+            record.standfirst,
+            record.body_text,
+            record.section,
+            record.tags,
+            record.author,
+            record.series,
+            record.date.timestamp(),
+        )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .doc import Doc
 from .picks import Pick
 from .rank import rank_related
 from .weights import Weights
+
+if TYPE_CHECKING:
+    from ..record import ArticleRecord
 
 EDITOR_REASON = "editor's pick"
 
@@ -107,3 +110,15 @@ def related_lists(
                 entries.append(RelatedEntry(pick.index, pick.score, pick.reasons))
         lists.append(entries)
     return lists, problems
+
+
+def related_for_records(
+    records: Sequence[ArticleRecord],
+    count: int,
+    weights: Weights | None = None,
+    older_only: bool = False,
+) -> tuple[list[list[RelatedEntry | Pick]], list[tuple[int, str]]]:
+    """``related_lists`` over the build's article records: the one entry the glue calls."""
+    docs = [Doc.from_record(record) for record in records]
+    manual = [list(record.related_slugs) for record in records]
+    return related_lists(docs, manual, count=count, weights=weights, older_only=older_only)
