@@ -56,24 +56,39 @@ import json, resource, sys, time
 from pelican import Pelican
 from pelican.settings import read_settings
 settings_file, override = sys.argv[1], json.loads(sys.argv[2])
-digest = [0.0]
+steps = {}
+def time_it(owner, name, label):
+    # CPU time of one step, summed over its calls: where a build's time goes
+    method = getattr(owner, name, None)
+    if method is None:  # a step this version does not have
+        return
+    def timed(*args, _method=method, **kwargs):
+        started = time.process_time()
+        try:
+            return _method(*args, **kwargs)
+        finally:
+            steps[label] = steps.get(label, 0.0) + time.process_time() - started
+    setattr(owner, name, timed)
+from pelican import generators
+time_it(generators.ArticlesGenerator, "generate_context", "read articles")
+time_it(generators.ArticlesGenerator, "generate_output", "write articles")
+time_it(generators.PagesGenerator, "generate_output", "write pages")
 if "byline.plugin" in override.get("PLUGINS", []):
-    # time the digest export itself: the difference of two whole builds is mostly noise
+    from byline import plugin
     from byline.digest import NewsletterGenerator
+    for name, label in (("_prepare", "records"), ("_attach_more_from", "more from"),
+                        ("_attach_related", "related"), ("_attach_most_read", "most read"),
+                        ("_lint_on_build", "lint"),
+                        ("on_article_generator_pretaxonomy", "collisions")):
+        time_it(plugin, name, label)
     for name in ("generate_context", "generate_output"):
-        method = getattr(NewsletterGenerator, name)
-        def timed(self, *args, _method=method):
-            started = time.process_time()
-            try:
-                return _method(self, *args)
-            finally:
-                digest[0] += time.process_time() - started
-        setattr(NewsletterGenerator, name, timed)
+        time_it(NewsletterGenerator, name, "digest")
 start, cpu = time.perf_counter(), time.process_time()
 settings = read_settings(settings_file or None, override=override)
 Pelican(settings).run()
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": time.process_time() - cpu, "wall": seconds, "digest": digest[0],
+print(json.dumps({"seconds": time.process_time() - cpu, "wall": seconds,
+                  "digest": steps.get("digest", 0.0), "steps": steps,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -176,7 +191,7 @@ def run_build(settings: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure(count: int, runs: int, work: Path) -> dict:
+def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
     content = work / f"content-{count}"
     make_content(content, count)
     base = shared_settings(content, work / "out")
@@ -220,7 +235,28 @@ def measure(count: int, runs: int, work: Path) -> dict:
         "byline_mb": round(best["byline"]["peak_mb"]),
         "digest_s": round(best["byline"]["digest"], 2),
         "digest_pct": f"{best['byline']['digest'] / plain_s:.1%}",
-    }
+    }, {name: best[name]["steps"] for name in configs}
+
+
+def print_steps(count: int, plain_s: float, steps: dict) -> None:
+    """Where the time goes: each step's CPU seconds and its share of the plain build.
+
+    "read articles" holds Byline's steps that run while Pelican reads (records, more from,
+    related, most read, lint, collisions); "other" is what no step names (settings, static
+    files, feeds, archives, sitemap, Python's start).
+    """
+    print(f"\nwhere the time goes at {count:,} articles (CPU s; share of plain Pelican)")
+    labels = sorted({label for named in steps.values() for label in named}, key=str.lower)
+    print(f"{'step':<16}" + "".join(f"{name:>16}" for name in steps))
+    for label in labels:
+        cells = [steps[name].get(label) for name in steps]
+        print(
+            f"{label:<16}"
+            + "".join(
+                f"{'-':>16}" if cell is None else f"{cell:>8.2f} {cell / plain_s:>6.1%}"
+                for cell in cells
+            )
+        )
 
 
 def main() -> None:
@@ -231,10 +267,14 @@ def main() -> None:
     header = "articles plain_s site_s site_x all_s all_x plain_MB all_MB digest_s digest_%"
     header = header.split()
     print(" ".join(f"{name:>9}" for name in header))
+    breakdowns: list[tuple[int, float, dict]] = []
     with tempfile.TemporaryDirectory() as temp:
         for count in args.sizes:
-            row = measure(count, args.runs, Path(temp))
+            row, steps = measure(count, args.runs, Path(temp))
             print(" ".join(f"{value:>9}" for value in row.values()), flush=True)
+            breakdowns.append((count, row["plain_s"], steps))
+    for count, plain_s, steps in breakdowns:
+        print_steps(count, plain_s, steps)
 
 
 if __name__ == "__main__":
