@@ -179,6 +179,14 @@ def shared_settings(content: Path, output: Path) -> dict:
     return settings
 
 
+def jinja_environment() -> dict:
+    """The theme's template settings as the site has them (pelicanconf.py)."""
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf  # noqa: PLC0415
+
+    return dict(pelicanconf.JINJA_ENVIRONMENT)
+
+
 def run_build(settings: dict) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", CHILD, "", json.dumps(settings)],
@@ -200,7 +208,7 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
         base,
         THEME=str(ROOT / "theme"),
         PLUGINS=["byline.plugin", "sitemap"],
-        JINJA_ENVIRONMENT={"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        JINJA_ENVIRONMENT=jinja_environment(),
         BYLINE_NEWSLETTER_FORM_URL="https://example.com/subscribe",
         BYLINE_NEWSLETTER_POSTAL_ADDRESS="1 Example Street, Example Town",
         # 5,000 synthetic articles over six years put 16 stories in a weekly issue, far
