@@ -484,7 +484,15 @@ class MostReadBlock(NamedTuple):
     ranked: bool
 
 
+def on_generator_init(generator) -> None:
+    """Give the generator's templates a fresh story-card memo (``byline_memo``)."""
+    from .cards import RenderMemo
+
+    generator.env.globals["byline_memo"] = RenderMemo()
+
+
 def register() -> None:
+    signals.generator_init.connect(on_generator_init)
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
     signals.get_generators.connect(on_get_generators)
