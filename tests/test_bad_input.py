@@ -35,7 +35,7 @@ def test_malformed_modified_is_ignored_with_warning(site, warnings_log):
 def test_missing_date_builds_with_warning(site, warnings_log):
     output = site({"authors.toml": GOOD_AUTHORS, "undated.md": _post(Date=None)})
     assert page(output, "undated/").xpath("//time")
-    assert any("undated.md" in m and "no Date line" in m for m in warnings_log())
+    assert any("undated.md" in m and "E214 missing Date" in m for m in warnings_log())
 
 
 def test_unknown_author_builds_without_bio_and_warns(site, warnings_log):
@@ -44,7 +44,7 @@ def test_unknown_author_builds_without_bio_and_warns(site, warnings_log):
     assert doc.xpath("string(//a[@rel='author'])") == "Guest Writer"
     assert not doc.xpath("//aside[@class='author-bio']")
     [message] = [m for m in warnings_log() if "guest.md" in m]
-    assert "'Guest Writer' has no entry in authors.toml" in message
+    assert 'E210 author "Guest Writer" is not in authors.toml' in message
     assert '["Guest Writer"]' in message
 
 
@@ -56,8 +56,9 @@ def test_missing_image_builds_without_hero_and_warns(site, warnings_log):
         }
     )
     assert not page(output, "pic/").xpath("//figure[@class='hero']")
-    [message] = [m for m in warnings_log() if "pic.md" in m and "was not found" in m]
-    assert "Image 'images/gone.jpg' was not found" in message
+    [message] = [m for m in warnings_log() if "pic.md" in m and "E218" in m]
+    assert 'Image "images/gone.jpg" is not in the content folder' in message
+    assert "without a hero image" in message
 
 
 def test_image_without_alt_warns_and_prints_empty_alt(site, warnings_log):
@@ -70,7 +71,7 @@ def test_image_without_alt_warns_and_prints_empty_alt(site, warnings_log):
     )
     img = page(output, "noalt/").xpath("//figure[@class='hero']/img")[0]
     assert img.get("alt") == "" and (img.get("width"), img.get("height")) == ("16", "8")
-    assert any("noalt.md" in m and "Image_alt" in m for m in warnings_log())
+    assert any("noalt.md" in m and "E205" in m and "Image_alt" in m for m in warnings_log())
 
 
 def test_missing_summary_builds_with_description_from_body_and_warns(site, warnings_log):
@@ -78,7 +79,7 @@ def test_missing_summary_builds_with_description_from_body_and_warns(site, warni
     doc = page(output, "nosum/")
     assert not doc.xpath("//div[@class='standfirst']")
     assert doc.xpath("//meta[@name='description']/@content") == ["Body of the post."]
-    assert any("nosum.md" in m and "no Summary line" in m for m in warnings_log())
+    assert any("nosum.md" in m and "E202 missing Summary" in m for m in warnings_log())
 
 
 def test_broken_authors_file_is_an_error_naming_it_but_the_site_builds(site, caplog):

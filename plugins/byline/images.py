@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .post_checks import Problem, alt_problem, hero_file_problem, local_image_path
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,25 @@ class HeroImage:
         return width, round(width * self.height / self.width)
 
 
+class ContentFiles(Collection[str]):
+    """The content folder's files as relative paths, asked of the disk only when needed:
+    a lookup is one ``stat``; the full listing (for a "did you mean") only on a miss."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __contains__(self, relative: object) -> bool:
+        return isinstance(relative, str) and (self.root / relative).is_file()
+
+    def __iter__(self) -> Iterator[str]:
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                yield path.relative_to(self.root).as_posix()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def image_size(path: Path) -> tuple[int, int] | None:
     """Width and height read from the file's header, or None if unreadable."""
     import imagesize  # lazy: only builds with hero images need it
@@ -46,32 +68,28 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
 def resolve_hero(
     image: str, alt: str, credit: str, content_path: Path
-) -> tuple[HeroImage | None, list[str]]:
-    """The hero for an article's ``Image`` line, and the problems found with it.
+) -> tuple[HeroImage | None, list[Problem]]:
+    """The hero for an article's ``Image`` line, and the problems found with it (E205, E218).
 
     A local path is relative to the content folder (``images/heroes/x.jpg``); a missing
     file drops the hero rather than printing a broken image.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     src = image.strip().lstrip("/")
     if image.strip().startswith(("http://", "https://", "//")):
         src = image.strip()
     if not src:
         return None, problems
     hero = HeroImage(src=src, alt=alt.strip(), credit=credit.strip())
-    if not hero.alt:
-        problems.append(
-            "has an Image but no Image_alt line; add `Image_alt: <what the picture shows>` "
-            "so screen-reader users know what it is"
-        )
+    no_alt = alt_problem(image, alt)
+    if no_alt:
+        problems.append(no_alt)
     if hero.is_remote:
         return hero, problems
-    file = content_path / src
-    if not file.is_file():
-        problems.append(
-            f"Image '{image.strip()}' was not found at {file}; put the file there or fix the "
-            "path (it is relative to the content folder). The article is built without a hero image"
-        )
+    file = content_path / (local_image_path(image) or src)
+    missing = hero_file_problem(image, ContentFiles(content_path))
+    if missing:
+        problems.append(missing)
         return None, problems
     size = image_size(file)
     if size:

@@ -242,6 +242,7 @@ def on_article_generator_finalized(generator) -> None:
 def _prepare(article, settings: dict, profiles: dict) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
+    from .post_checks import author_problem, summary_problem
     from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
 
     source = display_path(article.source_path)
@@ -263,25 +264,18 @@ def _prepare(article, settings: dict, profiles: dict) -> None:
         Path(settings["PATH"]),
     )
     for problem in problems:
-        logger.warning("%s: %s.", source, problem)
+        logger.warning("%s", problem.for_build(source))
     article.record = _record(article, settings, source)
     author = getattr(article, "author", None)
     article.author_profile = profiles.get(author.name) if author else None
-    if author and article.author_profile is None:
-        logger.warning(
-            "%s: author '%s' has no entry in %s, so the article has no bio box; add a "
-            '["%s"] table with role and bio there (see the README, "Authors").',
-            source,
-            author.name,
-            settings["BYLINE_AUTHORS_FILE"],
-            author.name,
-        )
-    if "summary" not in meta:
-        logger.warning(
-            "%s: no Summary line, so the page has no standfirst and its meta description "
-            "is cut from the body; add `Summary: <one or two sentences>` to the header.",
-            source,
-        )
+    for problem in (
+        author_problem(author.name, profiles, str(settings["BYLINE_AUTHORS_FILE"]))
+        if author
+        else None,
+        summary_problem(str(meta.get("summary", ""))),
+    ):
+        if problem:
+            logger.warning("%s", problem.for_build(source))
 
 
 def _record(article, settings: dict, source: str):
@@ -379,21 +373,18 @@ def on_write_content(generator, content) -> None:
     content.standfirst_html = Markup(content.metadata.get("summary") or "")
 
 
-# What the build itself already reports in its own words; the rest comes from the linter.
-_REPORTED_BY_THE_BUILD = ["E202", "E205", "E210", "E211", "E213", "E214"]
-
-
 def _lint_on_build(settings: dict) -> None:
     """Run the per-post content checks and show each finding as a warning."""
     from .build_lint import lint_for_build
     from .lint import LintConfigError, format_finding
+    from .lint.codes import BUILD_REPORTED
     from .settings import split_words
 
     disabled = settings.get("BYLINE_LINT_DISABLE") or []
     if isinstance(disabled, str):  # "W201, E1" is a list written as one string
         disabled = split_words(disabled)
     checks = dict(settings)
-    checks["BYLINE_LINT_DISABLE"] = [*disabled, *_REPORTED_BY_THE_BUILD]
+    checks["BYLINE_LINT_DISABLE"] = [*disabled, *BUILD_REPORTED]  # said by the build already
     content = Path(settings["PATH"])
     try:
         findings = lint_for_build(content, checks, Path(settings["CACHE_PATH"]))

@@ -18,8 +18,7 @@ from datetime import datetime
 
 from pelican.readers import MarkdownReader
 
-from .dates import DATE_FIX as _FIX
-from .dates import parse_date
+from .post_checks import date_problem, missing_date_problem
 from .textclean import clean_text, control_characters
 
 logger = logging.getLogger(__name__)
@@ -78,33 +77,19 @@ class TolerantMarkdownReader(MarkdownReader):
         for name in list(meta):
             if name.lower() not in ("date", "modified"):
                 continue
-            value = meta[name][0] if meta[name] else ""
-            if parse_date(value) is None:
-                if name.lower() == "date":
-                    logger.warning(
-                        "%s: Date '%s' is not a date Byline understands; %s. "
-                        "Using the file's modification time for now.",
-                        path,
-                        value,
-                        _FIX,
-                    )
-                    meta[name] = [_file_date(path)]
-                else:
-                    logger.warning(
-                        "%s: Modified '%s' is not a date Byline understands; %s. "
-                        "The line is ignored for now.",
-                        path,
-                        value,
-                        _FIX,
-                    )
-                    del meta[name]
+            field = name.capitalize()
+            problem = date_problem(field, meta[name][0] if meta[name] else "")
+            if problem is None:
+                continue
+            if field == "Date":
+                meanwhile = "For now the post is dated by its file's modification time."
+                meta[name] = [_file_date(path)]
+            else:
+                meanwhile = "For now the line is ignored."
+                del meta[name]
+            logger.warning("%s", problem.for_build(path, meanwhile))
         if "date" not in {name.lower() for name in meta} and not self._is_page(path):
-            logger.warning(
-                "%s: no Date line; add `Date: ...` (%s). Using the file's modification "
-                "time for now.",
-                path,
-                _FIX.removeprefix("write it as "),
-            )
+            logger.warning("%s", missing_date_problem().for_build(path))
             meta["date"] = [_file_date(path)]
         return super()._parse_metadata(meta)
 

@@ -17,8 +17,17 @@ from datetime import datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..dates import DATE_FIX, parse_date
+from ..dates import parse_date
 from ..drafts import PLACEHOLDER_MARKERS
+from ..post_checks import (
+    Problem,
+    alt_problem,
+    author_problem,
+    date_problem,
+    hero_file_problem,
+    missing_date_problem,
+    summary_problem,
+)
 from ..slugs import slugify
 from .config import LintConfig
 from .index import SiteIndex
@@ -45,6 +54,11 @@ class MetaHit:
     message: str
     fix: str | None = None
     length: int = 0
+
+
+def _hit(line: int, column: int, problem: Problem, length: int = 0) -> MetaHit:
+    """A shared check's problem (post_checks.py) at its place in the file."""
+    return MetaHit(line, column, problem.code, problem.message, problem.suggestion, length)
 
 
 def local_naive(moment: datetime, timezone: str) -> datetime:
@@ -106,15 +120,10 @@ def _check_header(post: Post, config: LintConfig, is_page: bool) -> Iterator[Met
             f"{config.title_max}, so shorten it",
         )
     summary = fields.get("summary")
-    if summary is None or not summary.value:
-        yield MetaHit(
-            summary.line if summary else first_line,
-            1,
-            "E202",
-            "missing Summary: the standfirst is also the meta description; add "
-            "`Summary: ...` (110-155 characters)",
-        )
-    else:
+    missing = summary_problem(summary.value if summary else "")
+    if missing:
+        yield _hit(summary.line if summary else first_line, 1, missing)
+    elif summary is not None:
         length = plain_length(summary.value)
         if length > config.summary_max:
             single_line = len(summary.parts) == 1
@@ -127,12 +136,16 @@ def _check_header(post: Post, config: LintConfig, is_page: bool) -> Iterator[Met
             )
     image = fields.get("image")
     if image is not None and image.value:
-        for name, code, what in (
-            ("image_alt", "E205", "Image_alt (what the picture shows, for screen readers)"),
-            ("image_credit", "E206", "Image_credit (photographer or illustrator)"),
-        ):
-            if not post.meta(name).strip():
-                yield MetaHit(image.line, 1, code, f"Image is set but {what} is missing")
+        no_alt = alt_problem(image.value, post.meta("image_alt"))
+        if no_alt:
+            yield _hit(image.line, 1, no_alt)
+        if not post.meta("image_credit").strip():
+            yield MetaHit(
+                image.line,
+                1,
+                "E206",
+                "Image is set but Image_credit (photographer or illustrator) is missing",
+            )
 
 
 def _check_dates(post: Post, config: LintConfig, is_page: bool, now: datetime) -> Iterator[MetaHit]:
@@ -141,22 +154,16 @@ def _check_dates(post: Post, config: LintConfig, is_page: bool, now: datetime) -
         entry = post.fields.get(name)
         if entry is None:
             continue
-        moment = parse_date(entry.value)
-        if moment is None:
-            yield MetaHit(
-                entry.line,
-                entry.column,
-                "E213",
-                f"{entry.key} '{entry.value}' is not a date; {DATE_FIX}",
-                length=len(entry.value),
-            )
+        unreadable = date_problem(entry.key, entry.value)
+        if unreadable:
+            yield _hit(entry.line, entry.column, unreadable, length=len(entry.value))
         else:
-            parsed[name] = local_naive(moment, config.timezone)
+            parsed[name] = local_naive(parse_date(entry.value), config.timezone)
     if is_page:
         return
     entry = post.fields.get("date")
     if entry is None:
-        yield MetaHit(1, 1, "E214", "missing Date; add `Date: YYYY-MM-DD HH:MM`")
+        yield _hit(1, 1, missing_date_problem())
         return
     date = parsed.get("date")
     if date is None:
@@ -197,21 +204,9 @@ def _check_authors(post: Post, index: SiteIndex) -> Iterator[MetaHit]:
             author = raw.strip()
             position = value.find(author, offset) if author else -1
             offset = position + len(author) if position >= 0 else offset
-            if not author or author in index.authors:
-                continue
-            suggestion = _closest(author, known, cutoff=0.6)
-            hint = f'; did you mean "{suggestion}"?' if suggestion else ""
-            if name == "author" and "," in author:
-                hint = "; for several authors write `Authors: First Name, Second Name`"
-                suggestion = None
-            yield MetaHit(
-                line,
-                start + position + 1,
-                "E210",
-                f'author "{author}" is not in authors.toml, so the post gets no bio{hint}',
-                suggestion,
-                len(author),
-            )
+            unknown = author_problem(author, known, several=name == "authors")
+            if unknown:
+                yield _hit(line, start + position + 1, unknown, length=len(author))
 
 
 def _body(post: Post) -> Iterator[tuple[int, str]]:
@@ -360,23 +355,9 @@ def check_hero_file(post: Post, index: SiteIndex) -> Iterator[MetaHit]:
     entry = post.fields.get("image")
     if entry is None or is_draft(post):
         return
-    value = entry.value.strip()
-    if not value or value.startswith(("http://", "https://", "//")):
-        return
-    path = posixpath.normpath(unquote(value).lstrip("/"))
-    if path in index.files:
-        return
-    suggestion = _closest(path, sorted(name for name in index.files if "/" in name))
-    hint = f'; did you mean "{suggestion}"?' if suggestion else ""
-    yield MetaHit(
-        entry.line,
-        entry.column,
-        "E218",
-        f'Image "{value}" is not in the content folder, so the page would go out without its '
-        f"hero; add the file at content/{path} or correct the path{hint}",
-        suggestion,
-        len(entry.value),
-    )
+    missing = hero_file_problem(entry.value, index.files)
+    if missing:
+        yield _hit(entry.line, entry.column, missing, length=len(entry.value))
 
 
 def _check_todo(post: Post, covered: set[int]) -> Iterator[MetaHit]:
