@@ -16,7 +16,7 @@ from pathlib import Path
 from .durable import write_atomic
 
 CACHE_NAME = "byline-lint.json"
-CACHE_VERSION = 3  # 2: settled findings (lint/repairs.py), E211 addresses, E217, E218
+CACHE_VERSION = 3  # 3: shared header checks (post_checks.py); 2: settled findings, E217, E218
 
 
 def _fingerprint(settings: dict, today: str) -> str:
