@@ -125,16 +125,3 @@ def warnings_log(caplog):
         return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
     return messages
-
-
-def fixture_module(name: str, path: Path):
-    """Import a helper module that lives beside the fixtures, once per session."""
-    import importlib.util
-    import sys
-
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]

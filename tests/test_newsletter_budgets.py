@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import newsletter_kit as h
 from byline.newsletter import check_budgets, parse_override, render_email_html
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 def problems_for(override_text=None, **overrides):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
+import newsletter_kit as h
 import pytest
 from byline.newsletter import (
     NewsletterConfigError,
@@ -20,10 +21,9 @@ from byline.newsletter import (
     render_email_text,
     render_feed_html,
 )
-from conftest import fixture_module, page
+from conftest import page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 SITE = "https://news.thecounter.co.uk"
 BUSY = {

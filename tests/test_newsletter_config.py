@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import newsletter_kit as h
 import pytest
 from byline.newsletter import NewsletterConfigError, from_settings
 from byline.settings import SPECS
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 PACKAGE = Path(__file__).parent.parent / "plugins" / "byline" / "newsletter"

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
+import newsletter_kit as h
 from byline.newsletter import (
     UNSUBSCRIBE_TOKEN,
     add_utm,
@@ -17,12 +18,8 @@ from byline.newsletter import (
     render_email_text,
 )
 from byline.newsletter.email_html import BASE_CSS, MEDIA_CSS
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 CAMPAIGN = "utm_source=newsletter&utm_medium=email&utm_campaign=the-counter-weekly-3"

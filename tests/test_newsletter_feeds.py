@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.etree
+import newsletter_kit as h
 from byline.newsletter import (
     build_feeds,
     build_manifest,
@@ -18,12 +19,8 @@ from byline.newsletter import (
     render_email_text,
     render_feed_html,
 )
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 FEED_URLS = {

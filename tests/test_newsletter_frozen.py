@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
+import newsletter_kit as h
 import pytest
 from byline.newsletter import (
     IssueDataError,
@@ -19,10 +20,9 @@ from byline.newsletter import (
     read_issue,
 )
 from byline.newsletter.frozen import freeze_issue
-from conftest import build, fixture_module, page, write_site
+from conftest import build, page, write_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 SITE = "https://news.thecounter.co.uk"
 EMAIL_FILES = ("email.html", "email.txt", "manifest.json")

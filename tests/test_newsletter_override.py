@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import newsletter_kit as h
 import pytest
 from byline.newsletter import (
     OverrideError,
@@ -14,12 +15,8 @@ from byline.newsletter import (
     render_email_html,
     render_email_text,
 )
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 def test_the_override_file_sets_subject_preheader_lead_and_intro():

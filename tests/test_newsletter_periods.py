@@ -7,14 +7,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import newsletter_kit as h
 import pytest
 from byline.newsletter import plan_issues
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "newsletter"
-
-
-h = fixture_module("newsletter_test_helpers", FIXTURES / "helpers.py")
 
 
 def summary(plans):

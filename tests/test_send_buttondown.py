@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 from byline.sending import (
     AlreadySentError,
     AuthenticationFailed,
@@ -20,12 +21,10 @@ from byline.sending import (
     send_issue,
 )
 from byline.sending.ledger import Ledger
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 KEY = "byline-2026-07-03-7-r1"
 ENV = {"BUTTONDOWN_API_KEY": kit.API_KEY}
 

@@ -16,14 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 from byline.sending import ExitCode, SendOptions, read_records, send_issue
 from byline.sending.ledger import KILL_AFTER_ENV
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
-
-
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 
 
 @pytest.fixture(scope="session")

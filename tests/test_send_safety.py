@@ -12,6 +12,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 from byline.sending import (
     AuthenticationFailed,
     LedgerError,
@@ -25,12 +26,10 @@ from byline.sending import (
     send_issue,
 )
 from byline.sending.ledger import Ledger
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 LEDGER = "data/send-ledger.jsonl"
 
 

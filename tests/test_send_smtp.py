@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sendkit as kit
 from byline.sending import (
     AlreadySentError,
     AuthenticationFailed,
@@ -25,12 +26,10 @@ from byline.sending import (
     send_issue,
     verify_unsubscribe_token,
 )
-from conftest import fixture_module
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
 
 
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 GOOD = ["ada@example.com", "bob@example.org", "dan@example.com", "grace@example.co.uk"]
 
 

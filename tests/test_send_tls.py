@@ -20,14 +20,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from byline.sending import SendOptions, SendStopped, read_records, send_issue
-from conftest import ROOT, fixture_module
+from conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
+
 GOOD = ["ada@example.com", "bob@example.org", "dan@example.com", "grace@example.co.uk"]
 INVOKE = Path(sys.executable).parent / "invoke"
 # The fixture issue links to a reserved example domain: the documented override lets a

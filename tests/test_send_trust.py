@@ -16,6 +16,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 from byline.sending import (
     AlreadySentError,
     AuthenticationFailed,
@@ -27,10 +28,9 @@ from byline.sending import (
     send_issue,
 )
 from byline.sending.exitcodes import for_summary
-from conftest import build, fixture_module, write_site
+from conftest import build, write_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send"
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 
 PUBLIC_SITE = "https://thecounter.news"  # a public-looking name; nothing ever fetches it
 POST = """\

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, fixture_module
+import sendkit
+from conftest import ROOT, copy_project
 
 INVOKE = Path(sys.executable).parent / "invoke"
 QUICKSTART_TASKS = [
@@ -152,7 +153,7 @@ def test_newsletter_send_refuses_links_that_are_not_public(project):
 
 # --- newsletter.send against a real SMTP server: one exit code per outcome
 
-sendkit = fixture_module("send_test_kit", ROOT / "tests" / "fixtures" / "send" / "sendkit.py")
+
 PUBLIC_SITE = "https://thecounter.news"  # a public-looking address; nothing fetches it
 SMTP_SETTINGS = """
 import os as _os

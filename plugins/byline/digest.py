@@ -1,7 +1,7 @@
 """The Pelican side of the newsletter digest: a generator that exports every issue.
 
-Reads the published articles and the pageview ranking from the build's context, hands
-plain ``Story`` values to the ``newsletter`` package, and writes what it returns:
+Reads the published articles' ``ArticleRecord``s and the pageview ranking from the
+build's context, hands them to the ``newsletter`` package, and writes what it returns:
 ``newsletter/<n>/`` (archive page, email.html, email.txt, manifest.json, issue.json) and
 the issue feeds. Imported only when Pelican asks the plugin for its generators.
 
@@ -49,35 +49,6 @@ def site_url_for_email(settings: dict) -> str:
     return chosen.rstrip("/")
 
 
-def story_from_record(record, site_url: str):
-    """The article's record as the newsletter sees it: absolute URLs, each field one line.
-
-    The reader already cleans metadata; cleaning again here (a no-op then) keeps
-    control characters out of the feeds, headers and manifest whatever the source.
-    """
-    from .newsletter import Story
-    from .textclean import clean_text
-
-    def line(value) -> str:
-        return clean_text(str(value or ""), single_line=True)
-
-    hero = record.hero
-    size = hero.scaled_to(600) if hero is not None else None  # the email's image width
-    return Story(
-        slug=record.slug,
-        url=f"{site_url}/{record.url}",
-        title=line(record.title),
-        standfirst=line(record.standfirst),
-        author=line(record.author),
-        section=line(record.section),
-        date=record.date,
-        image_url=hero.url(site_url) if hero is not None else "",
-        image_alt=line(hero.alt) if hero is not None else "",
-        image_width=size[0] if size else None,
-        image_height=size[1] if size else None,
-    )
-
-
 def ranking(articles: list, stories: dict, context: dict) -> list:
     """The site's stories by pageviews, best first, for the Most read block and the cap.
 
@@ -115,7 +86,7 @@ class NewsletterGenerator(Generator):
     """Plans and composes the issues with the context, writes them with the output."""
 
     def generate_context(self) -> None:
-        from .newsletter import format_date, from_settings, plan_issues
+        from .newsletter import Story, format_date, from_settings, plan_issues
         from .newsletter.frozen import frozen_folder, is_frozen, sent_dir
         from .newsletter_layout import issue_url
 
@@ -126,7 +97,7 @@ class NewsletterGenerator(Generator):
         site_url = site_url_for_email(self.settings)
         self.newsletter = from_settings(dict(self.settings, BYLINE_NEWSLETTER_SITE_URL=site_url))
         articles = self.context.get("articles", [])
-        stories = {a.slug: story_from_record(a.record, site_url) for a in articles}
+        stories = {a.slug: Story.from_record(a.record, site_url) for a in articles}
         ranked = ranking(articles, stories, self.context)
         frozen_root = sent_dir(self.settings, Path(self.settings["PATH"]).resolve().parent)
         planned = {

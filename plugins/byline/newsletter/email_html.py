@@ -18,10 +18,10 @@ from html import escape, unescape
 from .compose import format_date, more_stories_label
 from .config import UNSUBSCRIBE_TOKEN, NewsletterSettings
 from .links import Linker
-from .models import Issue, Story
+from .models import EMAIL_IMAGE_WIDTH, Issue, Story
 
 #: Width of the email column, and of the lead image.
-WIDTH = 600
+WIDTH = EMAIL_IMAGE_WIDTH  # the layout width; the hero fills it
 
 #: Rules css-inline moves into style="" attributes; none of them survives in <style>.
 BASE_CSS = """

@@ -9,11 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..textclean import clean_text
+
+if TYPE_CHECKING:
+    from ..record import ArticleRecord
+
+#: How wide the email shows the lead's hero, in pixels; its height follows the image.
+EMAIL_IMAGE_WIDTH = 600
 
 
 @dataclass(frozen=True)
 class Story:
-    """One published article, as the glue hands it over; every URL is absolute."""
+    """One article as an issue prints it: the build's ``ArticleRecord`` with every link
+    made absolute, each field one line.
+
+    Not a second record of the article, but what an email needs of it outside the site:
+    absolute links and the hero's size at the email's width. It is also exactly what a sent
+    issue keeps in its frozen ``issue.json`` (``issue_data.py``), so the issue can be
+    rebuilt years later without the site's records. Made only by ``from_record`` (and,
+    for a frozen issue, from its JSON).
+    """
 
     slug: str
     url: str
@@ -26,6 +43,33 @@ class Story:
     image_alt: str = ""
     image_width: int | None = None
     image_height: int | None = None
+
+    @classmethod
+    def from_record(cls, record: ArticleRecord, site_url: str) -> Story:
+        """The record's fields for an email: links under ``site_url``, one line each.
+
+        The reader already cleans metadata; cleaning again here (a no-op then) keeps
+        control characters out of the feeds, headers and manifest whatever the source.
+        """
+
+        def line(value: object) -> str:
+            return clean_text(str(value or ""), single_line=True)
+
+        hero = record.hero
+        size = hero.scaled_to(EMAIL_IMAGE_WIDTH) if hero is not None else None
+        return cls(
+            slug=record.slug,
+            url=f"{site_url}/{record.url}",
+            title=line(record.title),
+            standfirst=line(record.standfirst),
+            author=line(record.author),
+            section=line(record.section),
+            date=record.date,
+            image_url=hero.url(site_url) if hero is not None else "",
+            image_alt=line(hero.alt) if hero is not None else "",
+            image_width=size[0] if size else None,
+            image_height=size[1] if size else None,
+        )
 
 
 @dataclass(frozen=True)
