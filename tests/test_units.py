@@ -89,9 +89,11 @@ def test_hero_reads_size_and_reports_missing_file_and_alt(tmp_path):
     hero, problems = resolve_hero("images/heroes/buy-the-good-chisel.jpg", "A chisel", "Me", demo)
     assert (hero.width, hero.height) == (1200, 675) and problems == []
     hero, problems = resolve_hero("images/nope.jpg", "alt", "", tmp_path)
-    assert hero is None and "was not found" in problems[0] and "nope.jpg" in problems[0]
+    assert hero is None and [p.code for p in problems] == ["E218"]
+    assert "nope.jpg" in problems[0].message
     hero, problems = resolve_hero("https://cdn.example/x.jpg", "", "", tmp_path)
-    assert hero.is_remote and "Image_alt" in problems[0]
+    assert hero.is_remote and [p.code for p in problems] == ["E205"]
+    assert "Image_alt" in problems[0].message
 
 
 def test_defaults_fill_only_what_the_site_left_out():
