@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import PageviewSourceError
 from .paths import clean_path
@@ -101,7 +102,13 @@ def _looks_like_path(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return text.startswith("/") or text.lower().startswith(("http://", "https://"))
+    if text.lower().startswith(("http://", "https://")):
+        try:  # "http://[shop/" (a broken IPv6 host) would stop clean_path with a traceback
+            urlsplit(text)
+        except ValueError:
+            return False
+        return True
+    return text.startswith("/")
 
 
 def _pick(names: list[str], wanted: tuple[str, ...]) -> int | None:
