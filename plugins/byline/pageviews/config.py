@@ -14,6 +14,7 @@ from typing import Any
 from ..settings import PAGEVIEW_SOURCES as SOURCES
 from ..settings import UMAMI_AUTHS, PageviewSettings, default
 from .errors import PageviewConfigError
+from .http import MAX_ATTEMPTS
 
 PREFIX = "BYLINE_PAGEVIEWS_"
 API_SOURCES = ("plausible", "goatcounter", "umami")
@@ -40,7 +41,7 @@ class PageviewConfig:
     api_key: str | None = field(default=None, repr=False)
     umami_auth: str = _D.umami_auth
     timeout: float = float(_D.timeout)
-    max_attempts: int = 4
+    max_attempts: int = MAX_ATTEMPTS
 
     def __repr__(self) -> str:  # belt and braces: never show the key, even if set
         shown = ", ".join(
