@@ -134,7 +134,8 @@ MONTHS = {
         start=1,
     )
 }
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 50_000  # distinct paths or user agents remembered before starting afresh
+_DAY_CACHE_LIMIT = 4096  # distinct day-and-zone pairs: years of logs in any zones
 _SNIFF_BYTES = 8192
 
 
@@ -275,7 +276,7 @@ class AccessLogCounter:
         self.views: dict[str, int] = {}
         self.stats = LogStats()
         # Keyed "10/Oct/2000-0700" (a day and its zone), a request target, a user agent.
-        self._days = _Memo(lambda key: _day_start(key[:11], key[11:]), limit=4096)
+        self._days = _Memo(lambda key: _day_start(key[:11], key[11:]), limit=_DAY_CACHE_LIMIT)
         self._paths = _Memo(_page)
         self._agents = _Memo(is_bot)
         self._last: dict[tuple[bytes, str], int] = {}
