@@ -101,3 +101,11 @@ def test_missing_and_undecodable_files(tmp_path):
     path.write_bytes("path,views\n/caf\xe9/,1\n".encode("latin-1"))
     with pytest.raises(PageviewSourceError, match="UTF-8"):
         read_export(path)
+
+
+def test_a_broken_url_in_an_export_is_a_bad_row_not_a_crash(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("path,views\nhttp://[shop/sale/,3\n/about/,2\n", encoding="utf-8")
+    result = read_export(path)
+    assert result.views == {"/about/": 2}
+    assert result.problems == [f"{path} line 2: 'http://[shop/sale/' is not a page path or URL"]

@@ -7,11 +7,13 @@ errors users see for 401/403/404/429/5xx and malformed answers.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from byline.pageviews import PageviewSourceError
@@ -414,3 +416,60 @@ def test_umami_malformed_answer(httpserver):
 )
 def test_umami_metrics_url(base, expected):
     assert metrics_url(base, "ID") == expected
+
+
+def test_a_connection_refused_once_is_retried_and_the_answer_read():
+    # Nothing listens on the port at the first attempt; the server starts during the
+    # back-off, as when a provider comes back after a short outage.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self):  # the name http.server calls
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"results": [result("/back-again/", 12)]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    servers: list[ThreadingHTTPServer] = []
+
+    def back_off(seconds: float) -> None:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Answer)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        sleeps.append(seconds)
+
+    sleeps: list[float] = []
+    try:
+        views = fetch_plausible(
+            HttpClient("Plausible", timeout=5, sleep=back_off),
+            base_url=f"http://127.0.0.1:{port}",
+            site_id="s",
+            api_key=KEY,
+            start=START,
+            end=END,
+        )
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert views == {"/back-again/": 12}
+    assert sleeps == [1.0]
+
+
+def test_a_redirect_loop_is_reported_as_a_failed_request(httpserver):
+    httpserver.expect_request("/api/v2/query").respond_with_data(
+        "", status=307, headers={"Location": "/api/v2/query"}
+    )
+    with pytest.raises(PageviewSourceError) as caught:
+        plausible(httpserver, [])
+    message = str(caught.value)
+    assert "request to Plausible at http://127.0.0.1:" in message
+    assert "failed (TooManyRedirects); check BYLINE_PAGEVIEWS_API_URL" in message

@@ -15,6 +15,7 @@ import sendkit as kit
 from byline.sending import (
     AlreadySentError,
     AuthenticationFailed,
+    SendError,
     SendOptions,
     SendStopped,
     read_records,
@@ -202,3 +203,57 @@ def test_dry_run_writes_the_request_without_the_key(tmp_path, httpserver):
     request = json.loads((summary.files[1]).read_text())
     assert request["headers"]["X-Idempotency-Key"] == KEY
     assert kit.API_KEY not in summary.files[1].read_text()
+
+
+def _pending_send(root: Path, **drafted) -> None:
+    """The ledger of a run that drafted em_123 and asked for the send, then lost the answer."""
+    with Ledger(root / "data/send-ledger.jsonl", provider="buttondown") as ledger:
+        ledger.record("2026-07-03-7", "@list", "pending", round=1, stage="draft", key=KEY)
+        ledger.record(
+            "2026-07-03-7", "@list", "drafted", round=1, provider_id="em_123", key=KEY, **drafted
+        )
+        ledger.record(
+            "2026-07-03-7", "@list", "pending", round=1, stage="send", provider_id="em_123", key=KEY
+        )
+
+
+def test_a_lost_answer_buttondown_cannot_settle_is_left_to_the_user(tmp_path, httpserver):
+    root = kit.project(tmp_path)
+    _pending_send(root)
+    httpserver.expect_request("/v1/emails/em_123", method="GET").respond_with_json(
+        {"id": "em_123", "status": "in_flight_somewhere"}
+    )
+    summary = run(root, httpserver)
+    assert summary.uncertain == ["buttondown email em_123"] and not summary.complete
+    assert [r.method for r, _ in httpserver.log] == ["GET"]  # nothing sent again
+
+
+def test_a_draft_buttondown_still_holds_is_sent_without_a_second_draft(tmp_path, httpserver):
+    root = kit.project(tmp_path)
+    _pending_send(root)
+    httpserver.expect_ordered_request("/v1/emails/em_123", method="GET").respond_with_json(
+        {"id": "em_123", "status": "draft"}
+    )
+    expect_send(httpserver)
+    summary = run(root, httpserver)
+    httpserver.check_assertions()
+    assert summary.complete and summary.provider_ids == ["em_123"]
+    assert [r.method for r, _ in httpserver.log] == ["GET", "PATCH"]
+
+
+def test_an_issue_changed_since_its_draft_is_refused(tmp_path, httpserver):
+    root = kit.project(tmp_path)
+    with Ledger(root / "data/send-ledger.jsonl", provider="buttondown") as ledger:
+        ledger.record("2026-07-03-7", "@list", "pending", round=1, stage="draft", key=KEY)
+        ledger.record(
+            "2026-07-03-7",
+            "@list",
+            "drafted",
+            round=1,
+            provider_id="em_123",
+            key=KEY,
+            content_hash="sha256:what-the-issue-was-before-the-edit",
+        )
+    with pytest.raises(SendError, match="changed since its buttondown draft em_123 was created"):
+        run(root, httpserver)
+    assert httpserver.log == []

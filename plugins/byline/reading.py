@@ -6,8 +6,11 @@ import html as html_entities
 import math
 import re
 
+from .settings import default
+
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+WORDS_PER_MINUTE: int = default("BYLINE_WORDS_PER_MINUTE")  # a site may set its own
 
 
 def body_text(html: str) -> str:
@@ -29,12 +32,12 @@ def count_words(html: str) -> int:
     return count_text_words(body_text(html))
 
 
-def minutes_for(words: int, words_per_minute: int = 230) -> int:
+def minutes_for(words: int, words_per_minute: int = WORDS_PER_MINUTE) -> int:
     """Whole minutes, never less than one, as news sites round them."""
     return max(1, math.ceil(words / max(1, words_per_minute)))
 
 
-def reading_minutes(html: str, words_per_minute: int = 230) -> int:
+def reading_minutes(html: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:
     """Reading time of an HTML body."""
     return minutes_for(count_words(html), words_per_minute)
 

@@ -12,7 +12,8 @@ private address and for tests.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 OVERRIDE = "BYLINE_ALLOW_NON_PUBLIC_URL"
@@ -30,39 +31,77 @@ _RESERVED_SUFFIXES = (
 )
 
 
+# Each rule is a test and the reason printed when it holds; the first that holds wins,
+# so a table reads as the order a reader of the rule would check by hand.
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+T = TypeVar("T")
+
+_ADDRESS_RULES: tuple[tuple[Callable[[_Address], bool], str], ...] = (
+    (lambda a: a.is_loopback, "{url} is a loopback address (this machine only)"),
+    (lambda a: a.is_unspecified, "{url} is the unspecified address"),
+    (
+        lambda a: a.is_private or a.is_link_local or a.is_reserved,
+        "{url} is a private address, not reachable from the internet",
+    ),
+)
+
+_NAME_RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (
+        lambda host: host in ("localhost", "home.arpa") or host.endswith(_RESERVED_SUFFIXES),
+        "{url} uses a reserved name ({host}) that no reader can reach",
+    ),
+    (
+        lambda host: host.split(".")[-2:-1] == ["example"],
+        "{url} uses a reserved example domain ({host})",
+    ),
+    (lambda host: "." not in host, "{url} has a host name ({host}) without a domain"),
+)
+
+
 def non_public_reason(url: str) -> str | None:
     """Why ``url`` is not a public web address readers can open, or None when it is."""
     url = str(url or "").strip()
+    reason = _shape_reason(url)
+    if reason is not None:
+        return reason
+    host = _host(url)
+    address = _ip_address(host)
+    if address is not None:
+        return _first_reason(_ADDRESS_RULES, address, url=url, host=host)
+    return _first_reason(_NAME_RULES, host, url=url, host=host)
+
+
+def _shape_reason(url: str) -> str | None:
+    """What makes ``url`` no site address at all: empty, not http(s), no host, the placeholder."""
     if not url:
         return "no site URL is set"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    if urlsplit(url).scheme not in ("http", "https"):
         return f"{url!r} is not an http(s) address"
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host:
+    if not _host(url):
         return f"{url!r} has no host name"
     if url.rstrip("/") == PLACEHOLDER_SITE_URL:
         return f"{url} is the placeholder Byline ships with"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    if address is not None:
-        if address.is_loopback:
-            return f"{url} is a loopback address (this machine only)"
-        if address.is_unspecified:
-            return f"{url} is the unspecified address"
-        if address.is_private or address.is_link_local or address.is_reserved:
-            return f"{url} is a private address, not reachable from the internet"
-        return None
-    labels = host.split(".")
-    if host == "localhost" or host.endswith(_RESERVED_SUFFIXES) or host == "home.arpa":
-        return f"{url} uses a reserved name ({host}) that no reader can reach"
-    if len(labels) >= 2 and labels[-2] == "example":
-        return f"{url} uses a reserved example domain ({host})"
-    if len(labels) == 1:
-        return f"{url} has a host name ({host}) without a domain"
     return None
+
+
+def _host(url: str) -> str:
+    """The host name as DNS compares it: lower case, without the root's trailing dot."""
+    return (urlsplit(url).hostname or "").rstrip(".").lower()
+
+
+def _ip_address(host: str) -> _Address | None:
+    """The host as an IP address, or None when it is a name."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _first_reason(
+    rules: tuple[tuple[Callable[[T], bool], str], ...], subject: T, **names: str
+) -> str | None:
+    """The reason of the first rule that holds for ``subject``, filled in; None when none does."""
+    return next((message.format(**names) for test, message in rules if test(subject)), None)
 
 
 def allows_non_public(settings: Mapping | None = None, environ: Mapping | None = None) -> bool:

@@ -219,23 +219,29 @@ def check_brands(unit: Unit, pattern: re.Pattern[str]) -> Iterator[Hit]:
 def check_encoding(unit: Unit, apostrophe: str) -> Iterator[Hit]:
     """E104 mojibake, E105 U+FFFD, E106 control characters."""
     text = unit.raw
-    taken: set[int] = set()
-    for span in mojibake.find(text):
-        taken.update(range(span.start, span.end))
-        bad = text[span.start : span.end]
-        if span.fix is None:
-            message = (
-                f'mojibake "{_show(bad)}" stands for U+FFFD: the original character was lost; '
-                "retype it"
-            )
-        elif span.fix == "":
-            message = f'stray "{_show(bad)}" left by an encoding mix-up; delete it'
-        else:
-            message = (
-                f'mojibake "{_show(bad)}" (UTF-8 read as Windows-1252); write "{_show(span.fix)}"'
-            )
-        yield Hit(span.start, span.end - span.start, "E104", message, span.fix)
+    spans = mojibake.find(text)
+    # A character inside a mojibake run is reported once, as part of that run.
+    taken = {offset for span in spans for offset in range(span.start, span.end)}
+    yield from (_mojibake_hit(text, span) for span in spans)
+    yield from _replacement_hits(text, taken, apostrophe)
+    yield from _control_hits(text, taken)
 
+
+def _mojibake_hit(text: str, span: mojibake.Span) -> Hit:
+    """E104: one mojibake run, with its repair or the news that the character is lost."""
+    bad = _show(text[span.start : span.end])
+    if span.fix is None:
+        message = f'mojibake "{bad}" stands for U+FFFD: the original character was lost; retype it'
+    elif span.fix == "":
+        message = f'stray "{bad}" left by an encoding mix-up; delete it'
+    else:
+        message = f'mojibake "{bad}" (UTF-8 read as Windows-1252); write "{_show(span.fix)}"'
+    return Hit(span.start, span.end - span.start, "E104", message, span.fix)
+
+
+def _replacement_hits(text: str, taken: set[int], apostrophe: str) -> Iterator[Hit]:
+    """E105: U+FFFD outside mojibake; a lone one between a letter and "t", "s"... was an
+    apostrophe, any other is a character nobody can guess."""
     for match in _REPLACEMENT.finditer(text):
         if match.start() in taken:
             continue
@@ -258,28 +264,34 @@ def check_encoding(unit: Unit, apostrophe: str) -> Iterator[Hit]:
             fix,
         )
 
+
+def _control_hits(text: str, taken: set[int]) -> Iterator[Hit]:
+    """E106: control characters outside mojibake, each with its repair."""
     for match in _CONTROL.finditer(text):
         if match.start() in taken:
             continue
-        char = match.group()
-        point = ord(char)
-        fix: str | None
-        if 0x80 <= point <= 0x9F:
-            try:
-                fix = bytes([point]).decode("cp1252")
-                meaning = f' (Windows-1252 "{fix}" read as Latin-1); write "{fix}"'
-            except UnicodeDecodeError:
-                fix, meaning = None, "; delete it or retype what was meant"
-        elif char in "\x0b\x0c":
-            # A break pasted beside a space would leave two: then the break just goes.
-            beside = text[match.start() - 1 : match.start()] + text[match.end() : match.end() + 1]
-            if beside.strip(" ") != beside:
-                fix, meaning = "", "; delete it (a space is already there)"
-            else:
-                fix, meaning = " ", "; replace it with a space"
-        else:
-            fix, meaning = "", "; delete it"
+        point = ord(match.group())
+        fix, meaning = _control_fix(text, match.start())
         yield Hit(match.start(), 1, "E106", f"control character U+{point:04X}{meaning}", fix)
+
+
+def _control_fix(text: str, offset: int) -> tuple[str | None, str]:
+    """The repair of the control character at ``offset`` and the words that explain it."""
+    char = text[offset]
+    point = ord(char)
+    if 0x80 <= point <= 0x9F:
+        try:
+            fix = bytes([point]).decode("cp1252")
+        except UnicodeDecodeError:
+            return None, "; delete it or retype what was meant"
+        return fix, f' (Windows-1252 "{fix}" read as Latin-1); write "{fix}"'
+    if char in "\x0b\x0c":
+        # A break pasted beside a space would leave two: then the break just goes.
+        beside = text[offset - 1 : offset] + text[offset + 1 : offset + 2]
+        if beside.strip(" ") != beside:
+            return "", "; delete it (a space is already there)"
+        return " ", "; replace it with a space"
+    return "", "; delete it"
 
 
 def _entity_fix(entity: str) -> str | None:

@@ -55,24 +55,30 @@ class Span:
     fix: str | None  # None when the original character is lost (U+FFFD)
 
 
+# Which decoded characters mojibake really produces, by the length of the UTF-8 sequence
+# they came from: (bytes, first code point, last code point, how sure). "maybe" ranges are
+# real scripts a lone sequence could fake, so they count only two in a row.
+_KINDS: tuple[tuple[int, int, int, str], ...] = (
+    (2, 0xA0, 0x17F, "sure"),  # Latin-1 Supplement, Latin Extended-A: accents, £, ©
+    (2, 0x180, 0x24F, "maybe"),  # Latin Extended-B
+    (2, 0x370, 0x52F, "maybe"),  # Greek, Cyrillic
+    (3, 0x2000, 0x2BFF, "sure"),  # punctuation, currency, arrows, symbols
+    (3, 0x3000, 0x9FFF, "maybe"),  # CJK
+    (3, 0xAC00, 0xD7AF, "maybe"),  # Hangul
+    (3, 0xFF00, 0xFFEF, "maybe"),  # full-width forms
+    (4, 0x1F000, 0x1FAFF, "sure"),  # emoji
+)
+
+
 def _kind(char: str, size: int) -> str | None:
     """How sure a decoded character is to be real mojibake: "sure", "maybe" or None."""
     point = ord(char)
-    if point in (0xFEFF, 0xFFFD):
+    if point in (0xFEFF, 0xFFFD):  # a byte-order mark or a lost character: always damage
         return "sure"
-    if size == 2:
-        if 0xA0 <= point <= 0x17F:
-            return "sure"
-        if 0x180 <= point <= 0x24F or 0x370 <= point <= 0x52F:
-            return "maybe"
-    elif size == 3:
-        if 0x2000 <= point <= 0x2BFF:
-            return "sure"
-        if 0x3000 <= point <= 0x9FFF or 0xAC00 <= point <= 0xD7AF or 0xFF00 <= point <= 0xFFEF:
-            return "maybe"
-    elif size == 4 and 0x1F000 <= point <= 0x1FAFF:
-        return "sure"
-    return None
+    return next(
+        (kind for length, low, high, kind in _KINDS if length == size and low <= point <= high),
+        None,
+    )
 
 
 def _decode(chars: str) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 from ..settings import PAGEVIEW_SOURCES as SOURCES
 from ..settings import UMAMI_AUTHS, PageviewSettings, default
 from .errors import PageviewConfigError
+from .http import MAX_ATTEMPTS
 
 PREFIX = "BYLINE_PAGEVIEWS_"
 API_SOURCES = ("plausible", "goatcounter", "umami")
@@ -40,7 +41,7 @@ class PageviewConfig:
     api_key: str | None = field(default=None, repr=False)
     umami_auth: str = _D.umami_auth
     timeout: float = float(_D.timeout)
-    max_attempts: int = 4
+    max_attempts: int = MAX_ATTEMPTS
 
     def __repr__(self) -> str:  # belt and braces: never show the key, even if set
         shown = ", ".join(
@@ -88,44 +89,18 @@ def config_from_settings(
     SNAPSHOT/FILE/LOGS paths are joined to ``base_dir`` when given. Raises
     ``PageviewConfigError`` naming the setting or environment variable to fix.
     """
-    source = str(_setting(settings, "SOURCE")).strip().lower()
-    if source not in SOURCES:
-        raise PageviewConfigError(
-            f"{_where('SOURCE')} is {source!r}; use one of {', '.join(SOURCES)}"
-        )
+    source = _source(settings)
     root = Path(base_dir) if base_dir is not None else None
-
-    def resolve(value: str | Path) -> Path:
-        path = Path(value).expanduser()
-        return root / path if root is not None and not path.is_absolute() else path
-
-    snapshot = resolve(_setting(settings, "SNAPSHOT"))
-    export = resolve(_setting(settings, "FILE"))
+    snapshot = _resolve(root, _setting(settings, "SNAPSHOT"))
+    export = _resolve(root, _setting(settings, "FILE"))
     logs = _setting(settings, "LOGS")
     if logs is not None:
-        logs = str(resolve(str(logs)))
-    try:
-        window_days = int(_setting(settings, "WINDOW_DAYS"))
-    except (TypeError, ValueError):
-        raise PageviewConfigError(
-            f"{_where('WINDOW_DAYS')} must be a whole number of days"
-        ) from None
-    if window_days < 1:
-        raise PageviewConfigError(f"{_where('WINDOW_DAYS')} must be at least 1")
-    try:
-        timeout = float(_setting(settings, "TIMEOUT"))
-    except (TypeError, ValueError):
-        raise PageviewConfigError(f"{_where('TIMEOUT')} must be a number of seconds") from None
-    if timeout <= 0:
-        raise PageviewConfigError(f"{_where('TIMEOUT')} must be more than 0 seconds")
+        logs = str(_resolve(root, str(logs)))
+    window_days = _window_days(settings)
+    timeout = _timeout(settings)
     site_id = _setting(settings, "SITE_ID")
     site_id = str(site_id).strip() if site_id is not None else None
-    umami_auth = str(_setting(settings, "UMAMI_AUTH")).strip().lower()
-    if umami_auth not in UMAMI_AUTHS:
-        raise PageviewConfigError(
-            f"{_where('UMAMI_AUTH')} is {umami_auth!r}; use 'api-key' (Umami Cloud) or "
-            "'bearer' (a self-hosted server's token)"
-        )
+    umami_auth = _umami_auth(settings)
     if source == "logs" and not logs:
         raise PageviewConfigError(
             f"BYLINE_PAGEVIEWS_SOURCE is 'logs' but {_where('LOGS')} is not set; set it to "
@@ -135,30 +110,8 @@ def config_from_settings(
     key_env = _setting(settings, "API_KEY_ENV", DEFAULT_KEY_ENV.get(source))
     api_key = None
     if source in API_SOURCES:
-        if source in ("plausible", "umami") and not site_id:
-            what = (
-                "the site's domain as in Plausible"
-                if source == "plausible"
-                else ("the website id (a UUID from Umami's website settings)")
-            )
-            raise PageviewConfigError(f"{_where('SITE_ID')} is required for {source}: {what}")
-        api_url = str(api_url).strip() if api_url else default_api_url(source, site_id)
-        if not api_url:
-            raise PageviewConfigError(
-                f"goatcounter needs {_where('SITE_ID')} (your code, as in "
-                "https://CODE.goatcounter.com) or BYLINE_PAGEVIEWS_API_URL"
-            )
-        if not api_url.lower().startswith(("http://", "https://")):
-            raise PageviewConfigError(
-                f"{_where('API_URL')} must start with https:// (found {api_url!r})"
-            )
-        api_key = (environ.get(str(key_env)) or "").strip() or None
-        if need_key and api_key is None:
-            raise PageviewConfigError(
-                f"the environment variable {key_env} is not set; put the {source} API key in "
-                f"it (export {key_env}=... in your shell or CI secrets), never in pelicanconf.py"
-                f" (or name another variable with {_where('API_KEY_ENV')})"
-            )
+        api_url = _api_url(source, site_id, api_url)
+        api_key = _api_key(source, environ, str(key_env), need_key=need_key)
     return PageviewConfig(
         source=source,
         snapshot=snapshot,
@@ -172,3 +125,89 @@ def config_from_settings(
         umami_auth=umami_auth,
         timeout=timeout,
     )
+
+
+def _resolve(root: Path | None, value: str | Path) -> Path:
+    """``value`` with ``~`` expanded, joined to ``root`` when it is relative."""
+    path = Path(value).expanduser()
+    return root / path if root is not None and not path.is_absolute() else path
+
+
+def _source(settings: Mapping[str, Any]) -> str:
+    source = str(_setting(settings, "SOURCE")).strip().lower()
+    if source not in SOURCES:
+        raise PageviewConfigError(
+            f"{_where('SOURCE')} is {source!r}; use one of {', '.join(SOURCES)}"
+        )
+    return source
+
+
+def _window_days(settings: Mapping[str, Any]) -> int:
+    try:
+        window_days = int(_setting(settings, "WINDOW_DAYS"))
+    except (TypeError, ValueError):
+        raise PageviewConfigError(
+            f"{_where('WINDOW_DAYS')} must be a whole number of days"
+        ) from None
+    if window_days < 1:
+        raise PageviewConfigError(f"{_where('WINDOW_DAYS')} must be at least 1")
+    return window_days
+
+
+def _timeout(settings: Mapping[str, Any]) -> float:
+    try:
+        timeout = float(_setting(settings, "TIMEOUT"))
+    except (TypeError, ValueError):
+        raise PageviewConfigError(f"{_where('TIMEOUT')} must be a number of seconds") from None
+    if timeout <= 0:
+        raise PageviewConfigError(f"{_where('TIMEOUT')} must be more than 0 seconds")
+    return timeout
+
+
+def _umami_auth(settings: Mapping[str, Any]) -> str:
+    umami_auth = str(_setting(settings, "UMAMI_AUTH")).strip().lower()
+    if umami_auth not in UMAMI_AUTHS:
+        raise PageviewConfigError(
+            f"{_where('UMAMI_AUTH')} is {umami_auth!r}; use 'api-key' (Umami Cloud) or "
+            "'bearer' (a self-hosted server's token)"
+        )
+    return umami_auth
+
+
+_SITE_ID_MEANS = {
+    "plausible": "the site's domain as in Plausible",
+    "umami": "the website id (a UUID from Umami's website settings)",
+}
+
+
+def _api_url(source: str, site_id: str | None, api_url: Any) -> str:
+    """The API's address: the setting, else the provider's service; checked for a scheme."""
+    if source in _SITE_ID_MEANS and not site_id:
+        raise PageviewConfigError(
+            f"{_where('SITE_ID')} is required for {source}: {_SITE_ID_MEANS[source]}"
+        )
+    api_url = str(api_url).strip() if api_url else default_api_url(source, site_id)
+    if not api_url:
+        raise PageviewConfigError(
+            f"goatcounter needs {_where('SITE_ID')} (your code, as in "
+            "https://CODE.goatcounter.com) or BYLINE_PAGEVIEWS_API_URL"
+        )
+    if not api_url.lower().startswith(("http://", "https://")):
+        raise PageviewConfigError(
+            f"{_where('API_URL')} must start with https:// (found {api_url!r})"
+        )
+    return api_url
+
+
+def _api_key(
+    source: str, environ: Mapping[str, str], key_env: str, *, need_key: bool
+) -> str | None:
+    """The API key from the environment variable ``key_env``; required when ``need_key``."""
+    api_key = (environ.get(key_env) or "").strip() or None
+    if need_key and api_key is None:
+        raise PageviewConfigError(
+            f"the environment variable {key_env} is not set; put the {source} API key in "
+            f"it (export {key_env}=... in your shell or CI secrets), never in pelicanconf.py"
+            f" (or name another variable with {_where('API_KEY_ENV')})"
+        )
+    return api_key

@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import PageviewSourceError
 from .paths import clean_path
@@ -101,7 +102,13 @@ def _looks_like_path(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return text.startswith("/") or text.lower().startswith(("http://", "https://"))
+    if text.lower().startswith(("http://", "https://")):
+        try:  # "http://[shop/" (a broken IPv6 host) would stop clean_path with a traceback
+            urlsplit(text)
+        except ValueError:
+            return False
+        return True
+    return text.startswith("/")
 
 
 def _pick(names: list[str], wanted: tuple[str, ...]) -> int | None:
@@ -179,36 +186,56 @@ def _read_csv(path: Path, text: str) -> ExportResult:
 
 
 def _read_json(path: Path, text: str) -> ExportResult:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PageviewSourceError(
-            f"pageview export {path} is not valid JSON (line {exc.lineno}, column "
-            f"{exc.colno}: {exc.msg})"
-        ) from None
-    result = ExportResult()
+    data = _unwrap(_load_json(path, text))
     if isinstance(data, Mapping):
-        inner = next(
-            (data[key] for key in ("views", "results", "data", "pages") if key in data), None
-        )
-        if inner is not None:
-            data = inner
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            where = f"{path} key {key!r}"
-            if not _looks_like_path(key):
-                result.bad(where, "is not a page path or URL")
-                continue
-            try:
-                result.add(key, _parse_count(value))
-            except ValueError:
-                result.bad(where, f"count {value!r} is not a whole number >= 0")
-        return result
+        return _read_json_mapping(path, data)
     if not isinstance(data, list):
         raise PageviewSourceError(
             f'pageview export {path}: expected {{"/path/": views}} or a list of '
             f'{{"path": ..., "views": ...}}, found {type(data).__name__}'
         )
+    return _read_json_list(path, data)
+
+
+def _load_json(path: Path, text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PageviewSourceError(
+            f"pageview export {path} is not valid JSON (line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg})"
+        ) from None
+
+
+def _unwrap(data: object) -> object:
+    """The list or mapping inside an API response or a Byline snapshot, else ``data``."""
+    if isinstance(data, Mapping):
+        inner = next(
+            (data[key] for key in ("views", "results", "data", "pages") if key in data), None
+        )
+        if inner is not None:
+            return inner
+    return data
+
+
+def _read_json_mapping(path: Path, data: Mapping) -> ExportResult:
+    """{"/path/": views}: each key a page, each value its count."""
+    result = ExportResult()
+    for key, value in data.items():
+        where = f"{path} key {key!r}"
+        if not _looks_like_path(key):
+            result.bad(where, "is not a page path or URL")
+            continue
+        try:
+            result.add(key, _parse_count(value))
+        except ValueError:
+            result.bad(where, f"count {value!r} is not a whole number >= 0")
+    return result
+
+
+def _read_json_list(path: Path, data: list) -> ExportResult:
+    """[{"path": ..., "views": ...}]: each item a row, its keys named like CSV columns."""
+    result = ExportResult()
     for number, item in enumerate(data, start=1):
         where = f"{path} item {number}"
         if not isinstance(item, Mapping):

@@ -9,6 +9,7 @@ from .http import HttpClient
 
 EXPECTED = '{"hits": [{"path_id": 1, "path": "/x", "count": n}], "more": true|false}'
 MAX_PAGES = 1000
+PAGE_SIZE = 100  # paths per request: a few hundred articles take a handful of requests
 REQUESTS_PER_SECOND = 4  # GoatCounter's documented API rate limit
 
 
@@ -19,7 +20,7 @@ def fetch_goatcounter(
     api_key: str,
     start: date,
     end: date,
-    page_size: int = 100,
+    page_size: int = PAGE_SIZE,
 ) -> dict[str, int]:
     """``GET {base}/api/v0/stats/hits``; while "more", ask again excluding seen path ids.
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..retry import backoff_delay, parse_retry_after
+from ..settings import default
 from .errors import PageviewSourceError
 
 log = logging.getLogger("byline.pageviews")
@@ -28,6 +29,13 @@ log = logging.getLogger("byline.pageviews")
 SAFE_ACROSS_ORIGINS = frozenset(
     {"accept", "accept-encoding", "connection", "content-length", "content-type", "user-agent"}
 )
+
+# How hard a refresh tries; not user settings: a refresh run by hand or by CI is simply run
+# again. Four attempts, one, two and four seconds apart, ride out a short outage, and
+# a provider asking for more than two minutes is better told to the user than waited out.
+MAX_ATTEMPTS = 4
+BACKOFF_SECONDS = 1.0  # the first wait; each retry doubles it (byline.retry)
+MAX_WAIT_SECONDS = 120.0
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -66,12 +74,12 @@ class HttpClient:
         self,
         provider: str,
         *,
-        timeout: float = 10.0,
+        timeout: float = float(default("BYLINE_PAGEVIEWS_TIMEOUT")),
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        max_attempts: int = 4,
-        backoff: float = 1.0,
-        max_wait: float = 120.0,
+        max_attempts: int = MAX_ATTEMPTS,
+        backoff: float = BACKOFF_SECONDS,
+        max_wait: float = MAX_WAIT_SECONDS,
         min_interval: float = 0.0,
         key_env: str | None = None,
         settings_hint: str = "BYLINE_PAGEVIEWS_SITE_ID and BYLINE_PAGEVIEWS_API_URL",
@@ -135,112 +143,123 @@ class HttpClient:
         expected: str = "a JSON document",
     ) -> Any:
         """Send one request (retrying as documented) and return the parsed JSON answer."""
-        import requests  # lazily: only refreshes talk to the network
-
         if self._session is None:
             self._session = _session()
         where = self._where(url)
-        last_problem = ""
+        request = {"headers": headers, "params": params, "json": json}
         for attempt in range(1, self.max_attempts + 1):
-            self._throttle()
-            self.requests_made += 1
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    headers=dict(headers or {}),
-                    params=params,
-                    json=json,
-                    timeout=self.timeout,
-                    auth=_no_netrc,
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"{exc.__class__.__name__}"
-                wait = backoff_delay(self.backoff, attempt)
-                if attempt < self.max_attempts:
-                    log.info(
-                        "%s: %s on %s; retrying in %.1f s", self.provider, last_problem, where, wait
-                    )
-                    self.sleep(wait)
-                    continue
-                raise PageviewSourceError(
-                    f"could not reach {self.provider} at {where} after {attempt} attempts "
-                    f"({last_problem}); check BYLINE_PAGEVIEWS_API_URL and the network, "
-                    "then run `invoke pageviews` again"
-                ) from None
-            except requests.RequestException as exc:
-                raise PageviewSourceError(
-                    f"request to {self.provider} at {where} failed ({exc.__class__.__name__}); "
-                    "check BYLINE_PAGEVIEWS_API_URL"
-                ) from None
-            status = response.status_code
-            if status == 429 or 500 <= status <= 599:
-                asked = None
-                if status in (429, 503):
-                    asked = parse_retry_after(response.headers.get("Retry-After"))
-                wait = backoff_delay(self.backoff, attempt, asked)
-                response.close()
-                if wait > self.max_wait:
-                    raise PageviewSourceError(
-                        f"{self.provider} asked to wait {wait:.0f} s before trying again "
-                        f"(HTTP {status}); run `invoke pageviews` again later",
-                        status=status,
-                    )
-                if attempt < self.max_attempts:
-                    log.info(
-                        "%s: HTTP %s from %s; retrying in %.1f s",
-                        self.provider,
-                        status,
-                        where,
-                        wait,
-                    )
-                    self.sleep(wait)
-                    continue
-                if status == 429:
-                    raise PageviewSourceError(
-                        f"{self.provider} kept rate-limiting requests (HTTP 429) after "
-                        f"{attempt} attempts; wait a few minutes and run `invoke pageviews` again",
-                        status=status,
-                    )
-                raise PageviewSourceError(
-                    f"{self.provider} had a server error (HTTP {status}) on {where} "
-                    f"{attempt} times; try again later",
-                    status=status,
-                )
-            if status in (401, 403):
-                moved = origin(response.url) != origin(url)
-                raise PageviewSourceError(
-                    f"{self.provider} refused the request (HTTP {status}) on {where}; "
-                    + (
-                        f"it was redirected to {self._where(response.url)}, another address, "
-                        "so the key was not sent there: if that is the provider's new "
-                        "address, put it in BYLINE_PAGEVIEWS_API_URL"
-                        if moved
-                        else f"{self._key_hint()} and that it may read this site's stats"
-                    ),
-                    status=status,
-                )
-            if status == 404:
-                raise PageviewSourceError(
-                    f"{self.provider} answered 404 Not Found for {where}; check "
-                    f"{self.settings_hint} in pelicanconf.py",
-                    status=status,
-                )
-            if status >= 400:
-                raise PageviewSourceError(
-                    f"{self.provider} rejected the request (HTTP {status}) on {where}: "
-                    f"{_snippet(response, headers)}",
-                    status=status,
-                )
+            response = self._send(method, url, request, where, attempt)
+            if response is None or self._retry_later(response, where, attempt):
+                continue
+            self._refuse_error(response, url, where, headers)
             try:
                 return response.json()
             except ValueError:
                 raise PageviewSourceError(
                     f"{self.provider} answered {where} with something that is not JSON "
                     f"({_snippet(response, headers)!r}); expected {expected}",
-                    status=status,
+                    status=response.status_code,
                 ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self, method: str, url: str, request: Mapping[str, Any], where: str, attempt: int
+    ) -> Any:
+        """The response, or None after waiting when the network failed and tries remain."""
+        import requests  # lazily: only refreshes talk to the network
+
+        self._throttle()
+        self.requests_made += 1
+        try:
+            return self._session.request(
+                method,
+                url,
+                headers=dict(request["headers"] or {}),  # a fresh copy for every attempt
+                params=request["params"],
+                json=request["json"],
+                timeout=self.timeout,
+                auth=_no_netrc,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            problem = exc.__class__.__name__
+            if attempt < self.max_attempts:
+                wait = backoff_delay(self.backoff, attempt)
+                log.info("%s: %s on %s; retrying in %.1f s", self.provider, problem, where, wait)
+                self.sleep(wait)
+                return None
+            raise PageviewSourceError(
+                f"could not reach {self.provider} at {where} after {attempt} attempts "
+                f"({problem}); check BYLINE_PAGEVIEWS_API_URL and the network, "
+                "then run `invoke pageviews` again"
+            ) from None
+        except requests.RequestException as exc:
+            raise PageviewSourceError(
+                f"request to {self.provider} at {where} failed ({exc.__class__.__name__}); "
+                "check BYLINE_PAGEVIEWS_API_URL"
+            ) from None
+
+    def _retry_later(self, response: Any, where: str, attempt: int) -> bool:
+        """True after waiting when a 429 or 5xx may pass; raises when it will not."""
+        status = response.status_code
+        if not (status == 429 or 500 <= status <= 599):
+            return False
+        asked = None
+        if status in (429, 503):
+            asked = parse_retry_after(response.headers.get("Retry-After"))
+        wait = backoff_delay(self.backoff, attempt, asked)
+        response.close()
+        if wait > self.max_wait:
+            raise PageviewSourceError(
+                f"{self.provider} asked to wait {wait:.0f} s before trying again "
+                f"(HTTP {status}); run `invoke pageviews` again later",
+                status=status,
+            )
+        if attempt < self.max_attempts:
+            log.info("%s: HTTP %s from %s; retrying in %.1f s", self.provider, status, where, wait)
+            self.sleep(wait)
+            return True
+        if status == 429:
+            raise PageviewSourceError(
+                f"{self.provider} kept rate-limiting requests (HTTP 429) after "
+                f"{attempt} attempts; wait a few minutes and run `invoke pageviews` again",
+                status=status,
+            )
+        raise PageviewSourceError(
+            f"{self.provider} had a server error (HTTP {status}) on {where} "
+            f"{attempt} times; try again later",
+            status=status,
+        )
+
+    def _refuse_error(
+        self, response: Any, url: str, where: str, headers: Mapping[str, str] | None
+    ) -> None:
+        """Raise what a 4xx answer means for the user: key, address or request."""
+        status = response.status_code
+        if status in (401, 403):
+            moved = origin(response.url) != origin(url)
+            raise PageviewSourceError(
+                f"{self.provider} refused the request (HTTP {status}) on {where}; "
+                + (
+                    f"it was redirected to {self._where(response.url)}, another address, "
+                    "so the key was not sent there: if that is the provider's new "
+                    "address, put it in BYLINE_PAGEVIEWS_API_URL"
+                    if moved
+                    else f"{self._key_hint()} and that it may read this site's stats"
+                ),
+                status=status,
+            )
+        if status == 404:
+            raise PageviewSourceError(
+                f"{self.provider} answered 404 Not Found for {where}; check "
+                f"{self.settings_hint} in pelicanconf.py",
+                status=status,
+            )
+        if status >= 400:
+            raise PageviewSourceError(
+                f"{self.provider} rejected the request (HTTP {status}) on {where}: "
+                f"{_snippet(response, headers)}",
+                status=status,
+            )
 
 
 def _no_netrc(request: Any) -> Any:

@@ -25,11 +25,12 @@ import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from hashlib import blake2b
 from pathlib import Path
+from typing import Any
 
 from .errors import PageviewSourceError
 from .paths import canonical_path
@@ -133,7 +134,8 @@ MONTHS = {
         start=1,
     )
 }
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 50_000  # distinct paths or user agents remembered before starting afresh
+_DAY_CACHE_LIMIT = 4096  # distinct day-and-zone pairs: years of logs in any zones
 _SNIFF_BYTES = 8192
 
 
@@ -184,6 +186,26 @@ def _page(target: str) -> tuple[str, str] | None:
     return path, canonical_path(path) or path
 
 
+class _Memo(dict):
+    """A per-run cache of ``compute``'s answers, emptied when full so memory stays flat.
+
+    A dict whose ``__missing__`` computes: a hit is one plain lookup, which is what keeps
+    the counter fast on a million lines that name a few hundred pages and agents.
+    """
+
+    def __init__(self, compute: Callable[[str], Any], limit: int = _CACHE_LIMIT) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, key: str) -> Any:
+        value = self.compute(key)
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
 @dataclass
 class LogStats:
     """What happened to every line read; no addresses, no raw lines."""
@@ -218,6 +240,18 @@ class LogCount:
     stats: LogStats
 
 
+def _day_start(day: str, zone: str) -> int | None:
+    """Epoch seconds of local midnight of "10/Oct/2000" in zone "-0700", or None."""
+    try:
+        month = MONTHS[day[3:6].title()]
+        year, mday = int(day[7:11]), int(day[0:2])
+        datetime(year, month, mday)  # validates the day of the month
+        offset = (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60) * (-1 if zone[0] == "-" else 1)
+        return calendar.timegm((year, month, mday, 0, 0, 0)) - offset
+    except (KeyError, ValueError):
+        return None
+
+
 def _epoch(moment: datetime) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -241,97 +275,29 @@ class AccessLogCounter:
         self._salt = salt if salt is not None else os.urandom(32)
         self.views: dict[str, int] = {}
         self.stats = LogStats()
-        self._days: dict[str, int | None] = {}
-        self._paths: dict[str, tuple[str, str] | None] = {}
-        self._agents: dict[str, bool] = {}
+        # Keyed "10/Oct/2000-0700" (a day and its zone), a request target, a user agent.
+        self._days = _Memo(lambda key: _day_start(key[:11], key[11:]), limit=_DAY_CACHE_LIMIT)
+        self._paths = _Memo(_page)
+        self._agents = _Memo(is_bot)
         self._last: dict[tuple[bytes, str], int] = {}
         self._queue: deque[tuple[int, tuple[bytes, str]]] = deque()
         self._clock = 0
 
-    def _day_start(self, day: str, zone: str) -> int | None:
-        """Epoch seconds of local midnight of "10/Oct/2000" in zone "-0700", or None."""
-        key = day + zone
-        if key in self._days:
-            return self._days[key]
-        value: int | None
-        try:
-            month = MONTHS[day[3:6].title()]
-            year, mday = int(day[7:11]), int(day[0:2])
-            datetime(year, month, mday)  # validates the day of the month
-            offset = (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60) * (-1 if zone[0] == "-" else 1)
-            value = calendar.timegm((year, month, mday, 0, 0, 0)) - offset
-        except (KeyError, ValueError):
-            value = None
-        if len(self._days) > 4096:
-            self._days.clear()
-        self._days[key] = value
-        return value
-
     def feed(self, lines: Iterable[str]) -> None:
-        """Count views in ``lines``; never raises on malformed input."""
-        stats = self.stats
+        """Count views in ``lines``; never raises on malformed input.
+
+        ``_page_views`` keeps the lines that are a person reading a page inside the
+        window; this loop drops repeats and counts the rest. Both keep their state in
+        locals for speed and write it back even if reading the file fails.
+        """
         views = self.views
-        match = LINE_RE.match
-        day_start = self._day_start
-        days = self._days
-        paths = self._paths
-        agents = self._agents
-        last = self._last
-        queue = self._queue
-        salt = self._salt
-        start, end, repeat = self.start, self.end, self.repeat_seconds
+        last, queue = self._last, self._queue
+        salt, repeat = self._salt, self.repeat_seconds
         clock = self._clock
-        n_lines = garbage = outside = not_get = not_ok = not_page = bots = repeats = counted = 0
+        repeats = counted = 0
         try:
-            for line in lines:
-                n_lines += 1
-                found = match(line)
-                if found is None:
-                    garbage += 1
-                    continue
-                addr, day, hh, mm, ss, zone, method, target, status, agent = found.groups()
-                base = days.get(day + zone)
-                if base is None:
-                    base = day_start(day, zone)
-                    if base is None:
-                        garbage += 1
-                        continue
-                hour, minute, second = int(hh), int(mm), int(ss)
-                if hour > 23 or minute > 59 or second > 60:
-                    garbage += 1
-                    continue
-                moment = base + hour * 3600 + minute * 60 + second
-                if moment < start or moment > end:
-                    outside += 1
-                    continue
-                if method != "GET":
-                    not_get += 1
-                    continue
-                if status[0] != "2" and status != "304":
-                    not_ok += 1
-                    continue
-                try:
-                    page = paths[target]
-                except KeyError:
-                    page = _page(target)
-                    if len(paths) >= _CACHE_LIMIT:
-                        paths.clear()
-                    paths[target] = page
-                if page is None:
-                    not_page += 1
-                    continue
-                path, article = page
-                try:
-                    bot = agents[agent]
-                except KeyError:
-                    bot = is_bot(agent)
-                    if len(agents) >= _CACHE_LIMIT:
-                        agents.clear()
-                    agents[agent] = bot
-                if bot:
-                    bots += 1
-                    continue
-                # Repeat check: forget views older than the repeat window as log time advances.
+            for moment, addr, agent, path, article in self._page_views(lines):
+                # Forget views older than the repeat window as log time advances.
                 if moment > clock:
                     clock = moment
                     horizon = clock - repeat
@@ -350,8 +316,45 @@ class AccessLogCounter:
                 views[path] = views.get(path, 0) + 1
                 counted += 1
         finally:
-            # Kept in locals for speed; written back even if reading the file fails.
             self._clock = clock
+            self.stats.repeats += repeats
+            self.stats.counted += counted
+
+    def _page_views(self, lines: Iterable[str]) -> Iterator[tuple[int, str, str, str, str]]:
+        """(moment, address, agent, path, article) of each line that is a person reading a
+        page inside the window; every other line is tallied by why it was dropped."""
+        match = LINE_RE.match
+        days, paths, agents = self._days, self._paths, self._agents
+        start, end = self.start, self.end
+        n_lines = garbage = outside = not_get = not_ok = not_page = bots = 0
+        try:
+            for line in lines:
+                n_lines += 1
+                found = match(line)
+                if found is None:
+                    garbage += 1
+                    continue
+                addr, day, hh, mm, ss, zone, method, target, status, agent = found.groups()
+                base = days[day + zone]
+                hour, minute, second = int(hh), int(mm), int(ss)
+                if base is None or hour > 23 or minute > 59 or second > 60:
+                    garbage += 1
+                    continue
+                moment = base + hour * 3600 + minute * 60 + second
+                if moment < start or moment > end:
+                    outside += 1
+                elif method != "GET":
+                    not_get += 1
+                elif status[0] != "2" and status != "304":
+                    not_ok += 1
+                elif (page := paths[target]) is None:
+                    not_page += 1
+                elif agents[agent]:
+                    bots += 1
+                else:
+                    yield moment, addr, agent, page[0], page[1]
+        finally:
+            stats = self.stats
             stats.lines += n_lines
             stats.garbage += garbage
             stats.outside_window += outside
@@ -359,8 +362,6 @@ class AccessLogCounter:
             stats.not_ok += not_ok
             stats.not_page += not_page
             stats.bots += bots
-            stats.repeats += repeats
-            stats.counted += counted
 
     def feed_file(self, path: Path | str) -> None:
         """Stream one plain or ``.gz`` log file; a truncated .gz is counted up to the damage.

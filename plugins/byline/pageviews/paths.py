@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 INDEX_NAMES = ("index.html", "index.htm")
+# How many unmatched paths a refresh names, busiest first: enough to spot a renamed article.
+TOP_UNMATCHED = 5
 
 
 def _without_query(text: str) -> str:
@@ -155,7 +157,7 @@ def match_views(
     site_url: str | None = "",
     redirects: Mapping[str, str] | None = None,
     *,
-    top_unmatched: int = 5,
+    top_unmatched: int = TOP_UNMATCHED,
 ) -> MatchResult:
     """Sum ``raw_views`` onto ``known_paths`` (like "/cash-flow-is-a-calendar/").
 

@@ -9,6 +9,7 @@ from .http import HttpClient
 
 EXPECTED = '{"results": [{"dimensions": ["/path"], "metrics": [pageviews]}], "meta": {...}}'
 MAX_PAGES = 1000
+PAGE_SIZE = 1000  # pages per request: most sites' whole list in one answer
 
 
 def _whole(value: object) -> int | None:
@@ -29,7 +30,7 @@ def fetch_plausible(
     api_key: str,
     start: date,
     end: date,
-    page_size: int = 1000,
+    page_size: int = PAGE_SIZE,
 ) -> dict[str, int]:
     """``POST {base}/api/v2/query`` for event:page pageviews, pages until a short page."""
     url = base_url.rstrip("/") + "/api/v2/query"

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from ..settings import default
 from .paths import canonical_path
 
 
@@ -43,7 +44,7 @@ def is_excluded(path: str, exclude: Iterable[str]) -> bool:
 def rank_most_read(
     views: Mapping[str, int],
     *,
-    count: int = 5,
+    count: int = default("BYLINE_MOST_READ_COUNT"),
     exclude: Iterable[str] = (),
     dates: Mapping[str, date | datetime] | None = None,
     now: date | datetime | None = None,

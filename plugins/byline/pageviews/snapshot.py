@@ -68,8 +68,30 @@ def snapshot_from_json(data: object, path: Path | str = "<snapshot>") -> Snapsho
     """Check and convert parsed JSON into a ``Snapshot``; errors name ``path`` and the field."""
     if not isinstance(data, Mapping):
         raise _fail(path, f"expected a JSON object at the top, found {type(data).__name__}")
+    version = _version(data, path)
+    source = data.get("source")
+    if not isinstance(source, str) or not source:
+        raise _fail(path, '"source" must be a non-empty string')
+    start, end, days = _window(data.get("window"), path)
+    return Snapshot(
+        source=source,
+        window_start=start,
+        window_end=end,
+        window_days=days,
+        fetched_at=_fetched_at(data.get("fetched_at"), path),
+        views=_views(data.get("views"), path),
+        version=version,
+    )
+
+
+def _whole(value: object, minimum: int) -> bool:
+    """A JSON whole number of at least ``minimum`` (true and false are not numbers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _version(data: Mapping, path: Path | str) -> int:
     version = data.get("version", SNAPSHOT_VERSION)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not _whole(version, 1):
         raise _fail(path, f'"version" must be a positive whole number, found {version!r}')
     if version > SNAPSHOT_VERSION:
         raise _fail(
@@ -77,10 +99,11 @@ def snapshot_from_json(data: object, path: Path | str = "<snapshot>") -> Snapsho
             f"written by a newer Byline (format version {version}); this one reads "
             f"version {SNAPSHOT_VERSION} — update Byline",
         )
-    source = data.get("source")
-    if not isinstance(source, str) or not source:
-        raise _fail(path, '"source" must be a non-empty string')
-    window = data.get("window")
+    return version
+
+
+def _window(window: object, path: Path | str) -> tuple[date, date, int]:
+    """(start, end, days) of the "window" object."""
     if not isinstance(window, Mapping):
         raise _fail(path, '"window" must be an object with "start", "end" and "days"')
     try:
@@ -93,36 +116,32 @@ def snapshot_from_json(data: object, path: Path | str = "<snapshot>") -> Snapsho
             f"{window.get('start')!r} and {window.get('end')!r}",
         ) from None
     days = window.get("days")
-    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+    if not _whole(days, 1):
         raise _fail(path, f'"window" "days" must be a positive whole number, found {days!r}')
     if end < start:
         raise _fail(path, f'"window" ends ({end}) before it starts ({start})')
-    raw_fetched = data.get("fetched_at")
+    return start, end, days
+
+
+def _fetched_at(raw: object, path: Path | str) -> datetime:
     try:
-        fetched_at = datetime.fromisoformat(str(raw_fetched))
+        fetched_at = datetime.fromisoformat(str(raw))
     except ValueError:
-        raise _fail(
-            path, f'"fetched_at" must be an ISO date and time, found {raw_fetched!r}'
-        ) from None
+        raise _fail(path, f'"fetched_at" must be an ISO date and time, found {raw!r}') from None
     if fetched_at.tzinfo is None:
-        raise _fail(path, f'"fetched_at" needs a timezone (like +00:00), found {raw_fetched!r}')
-    raw_views = data.get("views")
-    if not isinstance(raw_views, Mapping):
+        raise _fail(path, f'"fetched_at" needs a timezone (like +00:00), found {raw!r}')
+    return fetched_at
+
+
+def _views(raw: object, path: Path | str) -> dict[str, int]:
+    if not isinstance(raw, Mapping):
         raise _fail(path, '"views" must be an object of {"/path/": count}')
     views: dict[str, int] = {}
-    for key, count in raw_views.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+    for key, count in raw.items():
+        if not _whole(count, 0):
             raise _fail(path, f'"views" for {key!r} must be a whole number >= 0, found {count!r}')
         views[str(key)] = count
-    return Snapshot(
-        source=source,
-        window_start=start,
-        window_end=end,
-        window_days=days,
-        fetched_at=fetched_at,
-        views=views,
-        version=version,
-    )
+    return views
 
 
 def load_snapshot(path: Path | str) -> Snapshot:

@@ -87,56 +87,11 @@ def load_issue(
     path = Path(manifest_path)
     if path.is_dir():
         path = path / "manifest.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError(
-            f"{path} not found: build the production site with `invoke preview` (or `invoke "
-            "publish`) to export the issue"
-        ) from None
-    except (OSError, ValueError) as error:
-        raise ManifestError(f"{path} is not readable JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise ManifestError(f"{path}: expected a JSON object")
-    missing = [key for key in REQUIRED if key not in data]
-    if missing:
-        raise ManifestError(f"{path}: missing {', '.join(missing)}")
-    if data["schema_version"] not in SCHEMA_VERSIONS:
-        raise ManifestError(
-            f"{path}: schema_version {data['schema_version']!r} is not one this sender knows "
-            f"({', '.join(map(str, SCHEMA_VERSIONS))})"
-        )
-    paths = data["paths"]
-    if not isinstance(paths, dict) or not paths.get("html") or not paths.get("text"):
-        raise ManifestError(f"{path}: paths.html and paths.text are required")
-    if frozen:
-        root = path.resolve().parent
-        paths = {kind: Path(str(paths[kind])).name for kind in ("html", "text")}
-    elif output_dir:
-        root = Path(output_dir).resolve()
-    else:
-        root = _output_root(path.resolve(), paths["html"])
-    parts = {}
-    for kind in ("html", "text"):
-        file = (root / paths[kind]).resolve()
-        if not file.is_relative_to(root):
-            raise ManifestError(f"{path}: paths.{kind} points outside the output folder")
-        try:
-            parts[kind] = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ManifestError(f"{path}: cannot read {paths[kind]}: {error}") from None
+    data = _read_manifest(path)
+    root, paths = _email_files(path, data["paths"], output_dir, frozen=frozen)
+    parts = {kind: _read_email_file(path, root, paths[kind], kind) for kind in ("html", "text")}
     digest = _content_hash(parts["html"], parts["text"])
-    if data.get("content_hash") and data["content_hash"] != digest:
-        if frozen:
-            raise ManifestError(
-                f"{path}: the frozen copy's email files do not match its content_hash: they "
-                f"were changed after the issue was sent; restore them from git "
-                f"(git checkout -- {path.parent})"
-            )
-        raise ManifestError(
-            f"{path}: the email files do not match content_hash (changed or half-written "
-            "since the build); rebuild with `invoke preview`"
-        )
+    _check_content_hash(path, data.get("content_hash"), digest, frozen=frozen)
     placeholder = str(data.get("unsubscribe_token") or PLACEHOLDER)
     for kind in ("html", "text"):
         if placeholder not in parts[kind]:
@@ -168,4 +123,75 @@ def load_issue(
         sendable=data.get("sendable", True) is not False,
         problems=tuple(_problem_text(p) for p in problems),
         frozen=frozen,
+    )
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest as a dict with every required key, a known schema and both email paths."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(
+            f"{path} not found: build the production site with `invoke preview` (or `invoke "
+            "publish`) to export the issue"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ManifestError(f"{path} is not readable JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: expected a JSON object")
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise ManifestError(f"{path}: missing {', '.join(missing)}")
+    if data["schema_version"] not in SCHEMA_VERSIONS:
+        raise ManifestError(
+            f"{path}: schema_version {data['schema_version']!r} is not one this sender knows "
+            f"({', '.join(map(str, SCHEMA_VERSIONS))})"
+        )
+    paths = data["paths"]
+    if not isinstance(paths, dict) or not paths.get("html") or not paths.get("text"):
+        raise ManifestError(f"{path}: paths.html and paths.text are required")
+    return data
+
+
+def _email_files(
+    path: Path, paths: dict[str, Any], output_dir: Path | str | None, *, frozen: bool
+) -> tuple[Path, dict[str, Any]]:
+    """The folder the email files' paths start at, and those paths.
+
+    A frozen copy keeps the files beside its manifest, under their own names; an export's
+    paths start at ``output_dir``, or at the folder above the manifest that holds them.
+    """
+    if frozen:
+        return path.resolve().parent, {
+            kind: Path(str(paths[kind])).name for kind in ("html", "text")
+        }
+    if output_dir:
+        return Path(output_dir).resolve(), paths
+    return _output_root(path.resolve(), paths["html"]), paths
+
+
+def _read_email_file(path: Path, root: Path, relative: Any, kind: str) -> str:
+    """One email file's text; it must lie inside ``root``, so a manifest cannot point away."""
+    file = (root / relative).resolve()
+    if not file.is_relative_to(root):
+        raise ManifestError(f"{path}: paths.{kind} points outside the output folder")
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ManifestError(f"{path}: cannot read {relative}: {error}") from None
+
+
+def _check_content_hash(path: Path, recorded: Any, digest: str, *, frozen: bool) -> None:
+    """The email files are the ones the build (or the send) recorded, byte for byte."""
+    if not recorded or recorded == digest:
+        return
+    if frozen:
+        raise ManifestError(
+            f"{path}: the frozen copy's email files do not match its content_hash: they "
+            f"were changed after the issue was sent; restore them from git "
+            f"(git checkout -- {path.parent})"
+        )
+    raise ManifestError(
+        f"{path}: the email files do not match content_hash (changed or half-written "
+        "since the build); rebuild with `invoke preview`"
     )

@@ -193,19 +193,8 @@ def _make_plan(
     options: SendOptions,
 ) -> SendPlan:
     """What a send would do, from the ledger (and the committed send record) as they stand."""
-    state = issue_state(read_records(config.ledger), issue.id)
     record = read_sent_record(config.sent_dir, issue.number)
-    if record is not None:
-        # The record travels with git: on a machine whose ledger never saw this issue (or
-        # saw an older round) the issue is sent all the same.
-        recorded = _record_round(record)
-        if recorded >= state.round and not state.complete:
-            kept = state.recipients if recorded == state.round else {}
-            when = str(record.get("sent_at") or "") or state.last_time
-            state = IssueState(recorded, True, True, when, kept)
-    new_round = state.complete and options.force
-    if new_round:
-        state = IssueState(round=state.round + 1)
+    state = _current_state(read_records(config.ledger), issue.id, record, options)
     plan = SendPlan(
         issue=issue,
         config=config,
@@ -219,8 +208,8 @@ def _make_plan(
         record=record,
     )
     if provider.audience != "list":
-        record = state.recipients.get(BROADCAST)
-        if record and record.state == State.PENDING and record.stage == "send":
+        broadcast = state.recipients.get(BROADCAST)
+        if broadcast and broadcast.state == State.PENDING and broadcast.stage == "send":
             plan.uncertain.append(BROADCAST)
         return plan
     subscribers = read_subscribers(config.subscribers)
@@ -230,31 +219,63 @@ def _make_plan(
         for line, address, chars in subscribers.cleaned
     ]
     for subscriber in subscribers.recipients:
-        record = state.recipients.get(subscriber.key)
-        if state.complete and not (record and record.state == State.FAILED):
-            # The round is closed: nobody new joins it (a reader who subscribed since
-            # waits for the next issue); only a retry of refused readers reopens it.
-            plan.already_sent += bool(record and record.state == State.SENT)
-            continue
-        if record is None or record.state in (State.DEFERRED, State.DRAFTED):
-            plan.recipients.append(subscriber)
-        elif record.state == State.SENT:
-            plan.already_sent += 1
-        elif record.state == State.PENDING:
-            if options.resend_uncertain:
-                plan.recipients.append(subscriber)
-                plan.resending_uncertain.append(subscriber.email)
-            else:
-                plan.uncertain.append(subscriber.email)
-        elif record.state == State.FAILED:
-            if options.retry_failed:
-                plan.recipients.append(subscriber)
-            else:
-                plan.failed_before.append(subscriber.email)
+        _place(plan, subscriber, state.recipients.get(subscriber.key), state.complete, options)
     if plan.already_sent:
         plan.skipped.insert(0, (f"{plan.already_sent} recipient(s)", "already sent earlier"))
     plan.skipped += [(a, "refused for good in an earlier run") for a in plan.failed_before]
     return plan
+
+
+def _current_state(
+    records: list[dict[str, Any]],
+    issue_id: str,
+    record: dict[str, Any] | None,
+    options: SendOptions,
+) -> IssueState:
+    """The issue's state in the ledger, brought up to the committed send record, and a
+    fresh round when a complete issue is forced out again."""
+    state = issue_state(records, issue_id)
+    if record is not None:
+        # The record travels with git: on a machine whose ledger never saw this issue (or
+        # saw an older round) the issue is sent all the same.
+        recorded = _record_round(record)
+        if recorded >= state.round and not state.complete:
+            kept = state.recipients if recorded == state.round else {}
+            when = str(record.get("sent_at") or "") or state.last_time
+            state = IssueState(recorded, True, True, when, kept)
+    if state.complete and options.force:
+        state = IssueState(round=state.round + 1)
+    return state
+
+
+def _place(
+    plan: SendPlan,
+    subscriber: Subscriber,
+    record: RecipientState | None,
+    closed: bool,
+    options: SendOptions,
+) -> None:
+    """Put one subscriber in the plan: to send, already sent, fate unknown or refused before."""
+    if closed and not (record and record.state == State.FAILED):
+        # The round is closed: nobody new joins it (a reader who subscribed since
+        # waits for the next issue); only a retry of refused readers reopens it.
+        plan.already_sent += bool(record and record.state == State.SENT)
+        return
+    if record is None or record.state in (State.DEFERRED, State.DRAFTED):
+        plan.recipients.append(subscriber)
+    elif record.state == State.SENT:
+        plan.already_sent += 1
+    elif record.state == State.PENDING:
+        if options.resend_uncertain:
+            plan.recipients.append(subscriber)
+            plan.resending_uncertain.append(subscriber.email)
+        else:
+            plan.uncertain.append(subscriber.email)
+    elif record.state == State.FAILED:
+        if options.retry_failed:
+            plan.recipients.append(subscriber)
+        else:
+            plan.failed_before.append(subscriber.email)
 
 
 def _load(
@@ -780,51 +801,20 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
 
 
 def _live_broadcast(run: _Run, options: SendOptions) -> None:
+    """One send to the provider's own list: resume what the ledger knows, draft, ask, send."""
     plan, summary, provider, issue = run.plan, run.summary, run.provider, run.issue
     known = plan.state.recipients.get(BROADCAST)
     key = (known.key if known and known.key else None) or broadcast_key(issue, plan.round)
     outgoing = Outgoing(issue, None, None, None, key)
     if known and known.state == State.SENT:
-        # A crash between "sent" and "complete": the list has it. Close the round; never
-        # ask the provider to send again, whatever it would do with a second request.
-        summary.sent.append(BROADCAST)
-        summary.provider_ids.append(known.provider_id or "")
-        summary.notes.append(
-            f"the {provider.name} send was recorded before an interruption; closing the "
-            "issue without sending again"
-        )
-        run.complete(known.provider_id)
+        _close_recorded_broadcast(run, known)
         return
+    draft_id = known.provider_id if known else None
     try:
         provider.open()
-        if known and known.state == State.PENDING and known.stage == "send":
-            verdict = provider.lookup(known.provider_id or "")
-            if verdict == "sent":
-                run.record(BROADCAST, State.SENT, provider_id=known.provider_id, key=key)
-                summary.sent.append(BROADCAST)
-                summary.provider_ids.append(known.provider_id or "")
-                run.complete(known.provider_id)
-                return
-            if verdict == "unknown" and not options.resend_uncertain:
-                summary.uncertain.append(f"{provider.name} email {known.provider_id}")
-                return
-        draft_id = known.provider_id if known else None
-        if draft_id and known and known.content_hash and known.content_hash != issue.content_hash:
-            raise SendError(
-                f"issue {issue.id} changed since its {provider.name} draft {draft_id} was "
-                "created; delete that draft in the provider, then re-run with force=True"
-            )
-        if not draft_id:
-            run.record(BROADCAST, State.PENDING, stage="draft", key=key)
-            draft_id = run.attempt(lambda: provider.prepare(outgoing) or "")
-            if draft_id:
-                run.record(
-                    BROADCAST,
-                    State.DRAFTED,
-                    provider_id=draft_id,
-                    key=key,
-                    content_hash=issue.content_hash,
-                )
+        if _settled_by_lookup(run, known, key, options):
+            return
+        draft_id = _broadcast_draft(run, known, key, outgoing)
         outgoing = replace(outgoing, draft_id=draft_id or None)
         if draft_id:
             plan.provider_description += f", draft {draft_id} (review it there first)"
@@ -852,3 +842,62 @@ def _live_broadcast(run: _Run, options: SendOptions) -> None:
     summary.sent.append(BROADCAST)
     summary.provider_ids.append(provider_id)
     run.complete(provider_id)
+
+
+def _close_recorded_broadcast(run: _Run, known: RecipientState) -> None:
+    """A crash between "sent" and "complete": the list has it. Close the round; never ask
+    the provider to send again, whatever it would do with a second request."""
+    run.summary.sent.append(BROADCAST)
+    run.summary.provider_ids.append(known.provider_id or "")
+    run.summary.notes.append(
+        f"the {run.provider.name} send was recorded before an interruption; closing the "
+        "issue without sending again"
+    )
+    run.complete(known.provider_id)
+
+
+def _settled_by_lookup(
+    run: _Run, known: RecipientState | None, key: str, options: SendOptions
+) -> bool:
+    """After a send whose answer was lost, ask the provider what became of it: True when
+    that settles the run (it went out, or its fate is unknown and no resend was asked)."""
+    if not (known and known.state == State.PENDING and known.stage == "send"):
+        return False
+    verdict = run.provider.lookup(known.provider_id or "")
+    if verdict == "sent":
+        run.record(BROADCAST, State.SENT, provider_id=known.provider_id, key=key)
+        run.summary.sent.append(BROADCAST)
+        run.summary.provider_ids.append(known.provider_id or "")
+        run.complete(known.provider_id)
+        return True
+    if verdict == "unknown" and not options.resend_uncertain:
+        run.summary.uncertain.append(f"{run.provider.name} email {known.provider_id}")
+        return True
+    return False
+
+
+def _broadcast_draft(
+    run: _Run, known: RecipientState | None, key: str, outgoing: Outgoing
+) -> str | None:
+    """The provider's draft of this issue: the one made earlier, unless the issue changed
+    since (refused), else a new one, recorded as soon as the provider names it."""
+    issue, provider = run.issue, run.provider
+    draft_id = known.provider_id if known else None
+    if draft_id and known and known.content_hash and known.content_hash != issue.content_hash:
+        raise SendError(
+            f"issue {issue.id} changed since its {provider.name} draft {draft_id} was "
+            "created; delete that draft in the provider, then re-run with force=True"
+        )
+    if draft_id:
+        return draft_id
+    run.record(BROADCAST, State.PENDING, stage="draft", key=key)
+    draft_id = run.attempt(lambda: provider.prepare(outgoing) or "")
+    if draft_id:
+        run.record(
+            BROADCAST,
+            State.DRAFTED,
+            provider_id=draft_id,
+            key=key,
+            content_hash=issue.content_hash,
+        )
+    return draft_id

@@ -124,34 +124,14 @@ class SmtpProvider(Provider):
             self._connect()
 
     def _connect(self) -> None:
+        """Connect, greet, secure and log in; any failure closes the half-open connection
+        and becomes a ProviderStop (fix a setting) or a ConnectionFailure (try later)."""
         c = self.config
         where = f"{c.smtp_host}:{c.smtp_port}"
-        helo = c.smtp_helo or None
         conn: smtplib.SMTP | None = None
         try:
-            if c.smtp_security == "tls":
-                conn = smtplib.SMTP_SSL(
-                    c.smtp_host,
-                    c.smtp_port,
-                    local_hostname=helo,
-                    timeout=c.smtp_timeout,
-                    context=tls_context(),
-                )
-            else:
-                conn = smtplib.SMTP(
-                    c.smtp_host, c.smtp_port, local_hostname=helo, timeout=c.smtp_timeout
-                )
-            conn.ehlo()
-            if c.smtp_security == "starttls":
-                if not conn.has_extn("starttls"):
-                    raise ProviderStop(
-                        f"{where} does not offer STARTTLS; check BYLINE_SEND_SMTP_PORT and "
-                        'BYLINE_SEND_SMTP_SECURITY (587 is "starttls", 465 is "tls")'
-                    )
-                conn.starttls(context=tls_context())
-                conn.ehlo()
-            if c.smtp_username:
-                conn.login(c.smtp_username, c.smtp_password or "")
+            conn = self._dial()
+            self._handshake(conn, where)
         except smtplib.SMTPAuthenticationError as error:
             self._discard(conn)
             raise ProviderStop(
@@ -189,14 +169,49 @@ class SmtpProvider(Provider):
             raise ConnectionFailure(f"{where} answered {code} {text}", code) from None
         except (OSError, smtplib.SMTPException) as error:
             self._discard(conn)
-            hint = ""
-            if c.smtp_security != "tls" and c.smtp_port == 465:
-                hint = (
-                    "; port 465 is implicit TLS, where the server says nothing until TLS "
-                    'starts: set BYLINE_SEND_SMTP_SECURITY = "tls"'
-                )
-            raise ConnectionFailure(f"cannot connect to {where}: {error}{hint}") from None
+            raise ConnectionFailure(
+                f"cannot connect to {where}: {error}{self._port_hint()}"
+            ) from None
         self._conn = conn
+
+    def _dial(self) -> smtplib.SMTP:
+        """The TCP connection: TLS from the first byte for "tls", plain for the others."""
+        c = self.config
+        helo = c.smtp_helo or None
+        if c.smtp_security == "tls":
+            return smtplib.SMTP_SSL(
+                c.smtp_host,
+                c.smtp_port,
+                local_hostname=helo,
+                timeout=c.smtp_timeout,
+                context=tls_context(),
+            )
+        return smtplib.SMTP(c.smtp_host, c.smtp_port, local_hostname=helo, timeout=c.smtp_timeout)
+
+    def _handshake(self, conn: smtplib.SMTP, where: str) -> None:
+        """EHLO, the STARTTLS upgrade where asked for (never skipped), then the login."""
+        c = self.config
+        conn.ehlo()
+        if c.smtp_security == "starttls":
+            if not conn.has_extn("starttls"):
+                raise ProviderStop(
+                    f"{where} does not offer STARTTLS; check BYLINE_SEND_SMTP_PORT and "
+                    'BYLINE_SEND_SMTP_SECURITY (587 is "starttls", 465 is "tls")'
+                )
+            conn.starttls(context=tls_context())
+            conn.ehlo()
+        if c.smtp_username:
+            conn.login(c.smtp_username, c.smtp_password or "")
+
+    def _port_hint(self) -> str:
+        """Why a connection to port 465 without "tls" hears nothing, and the fix."""
+        c = self.config
+        if c.smtp_security != "tls" and c.smtp_port == 465:
+            return (
+                "; port 465 is implicit TLS, where the server says nothing until TLS "
+                'starts: set BYLINE_SEND_SMTP_SECURITY = "tls"'
+            )
+        return ""
 
     @staticmethod
     def _discard(conn: smtplib.SMTP | None) -> None:

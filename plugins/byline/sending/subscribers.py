@@ -80,8 +80,6 @@ def read_subscribers(path: Path) -> SubscriberList:
     except OSError as error:
         raise SubscriberFileError(f"cannot read subscriber list {path}: {error}") from None
     result = SubscriberList()
-    first: dict[str, Subscriber] = {}
-    opted_out: dict[str, tuple[int, str, str]] = {}
     with handle:
         reader = csv.DictReader(handle)
         columns = [c.strip().lower() for c in reader.fieldnames or []]
@@ -92,31 +90,7 @@ def read_subscribers(path: Path) -> SubscriberList:
             )
         reader.fieldnames = columns
         try:
-            for row in reader:
-                line = reader.line_num
-                values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-                email = values.get("email", "")
-                if not any(values.values()):
-                    continue  # blank line
-                problem = address_problem(email)
-                if problem:
-                    result.invalid.append((line, email, problem))
-                    continue
-                key = normalise(email)
-                status = values.get("status", "").lower()
-                if status not in SENDABLE_STATUSES:
-                    opted_out.setdefault(key, (line, email, status))
-                if key in first:
-                    result.duplicates.append((line, email))
-                else:
-                    # A name is one header line: CR/LF, U+2028 or U+0085 pasted into it would
-                    # break the To header, so it is cleaned (and the row still gets the issue).
-                    raw_name = values.get("name", "")
-                    name = clean_text(raw_name, single_line=True)
-                    if name != raw_name:
-                        found = control_characters(raw_name, single_line=True)
-                        result.cleaned.append((line, email, ", ".join(found)))
-                    first[key] = Subscriber(email=email, name=name, line=line)
+            first, opted_out = _read_rows(reader, result)
         except (csv.Error, UnicodeDecodeError) as error:
             raise SubscriberFileError(
                 f"{path}: unreadable near line {reader.line_num}: {error}"
@@ -127,3 +101,41 @@ def read_subscribers(path: Path) -> SubscriberList:
         else:
             result.recipients.append(subscriber)
     return result
+
+
+def _read_rows(
+    reader: csv.DictReader, result: SubscriberList
+) -> tuple[dict[str, Subscriber], dict[str, tuple[int, str, str]]]:
+    """Each address's first row, and its first opting-out row, by address key; invalid and
+    repeated rows go into ``result`` as they are met."""
+    first: dict[str, Subscriber] = {}
+    opted_out: dict[str, tuple[int, str, str]] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        email = values.get("email", "")
+        if not any(values.values()):
+            continue  # blank line
+        problem = address_problem(email)
+        if problem:
+            result.invalid.append((line, email, problem))
+            continue
+        key = normalise(email)
+        status = values.get("status", "").lower()
+        if status not in SENDABLE_STATUSES:
+            opted_out.setdefault(key, (line, email, status))
+        if key in first:
+            result.duplicates.append((line, email))
+        else:
+            first[key] = _subscriber(line, email, values.get("name", ""), result)
+    return first, opted_out
+
+
+def _subscriber(line: int, email: str, raw_name: str, result: SubscriberList) -> Subscriber:
+    """The row as a Subscriber. A name is one header line: CR/LF, U+2028 or U+0085 pasted
+    into it would break the To header, so it is cleaned (and the row still gets the issue)."""
+    name = clean_text(raw_name, single_line=True)
+    if name != raw_name:
+        found = control_characters(raw_name, single_line=True)
+        result.cleaned.append((line, email, ", ".join(found)))
+    return Subscriber(email=email, name=name, line=line)
