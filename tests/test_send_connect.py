@@ -13,12 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sendkit as kit
 from byline.sending import AuthenticationFailed, SendOptions, SendStopped, read_records, send_issue
-from conftest import fixture_module
-
-FIXTURES = Path(__file__).parent / "fixtures" / "send"
-
-kit = fixture_module("send_test_kit", FIXTURES / "sendkit.py")
 
 
 def run(root: Path, port: int, sleeps: list[float] | None = None, **settings):
