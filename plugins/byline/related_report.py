@@ -43,11 +43,21 @@ _READ_ONLY = {
 }
 
 
-def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
-    """The published articles with their ``related`` lists, as a build computes them."""
+def read_only_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
+    """The site's Pelican settings with every page write switched off (OUTPUT_PATH is set
+    per read)."""
+    from pelican.settings import read_settings
+
+    override = dict(_READ_ONLY)
+    override.update(overrides or {})
+    return read_settings(str(settings_file), override=override)
+
+
+def read_with(settings: dict) -> list:
+    """The published articles with their ``related`` lists, read with these settings
+    (from ``read_only_settings``) into a throw-away output folder."""
     from pelican import Pelican, signals
     from pelican.generators import ArticlesGenerator
-    from pelican.settings import read_settings
 
     found: list = []
 
@@ -57,9 +67,7 @@ def read_articles(settings_file: str | Path, overrides: dict | None = None) -> l
                 found.extend(generator.articles)
 
     with tempfile.TemporaryDirectory() as output:
-        override = dict(_READ_ONLY, OUTPUT_PATH=output, CACHE_PATH=str(Path(output) / "cache"))
-        override.update(overrides or {})
-        settings = read_settings(str(settings_file), override=override)
+        settings = dict(settings, OUTPUT_PATH=output, CACHE_PATH=str(Path(output) / "cache"))
         signals.all_generators_finalized.connect(grab)
         try:
             with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the report
@@ -67,6 +75,11 @@ def read_articles(settings_file: str | Path, overrides: dict | None = None) -> l
         finally:
             signals.all_generators_finalized.disconnect(grab)
     return found
+
+
+def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
+    """The published articles with their ``related`` lists, as a build computes them."""
+    return read_with(read_only_settings(settings_file, overrides))
 
 
 def _path(article) -> str:
