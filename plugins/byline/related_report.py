@@ -53,9 +53,10 @@ def read_only_settings(settings_file: str | Path, overrides: dict | None = None)
     return read_settings(str(settings_file), override=override)
 
 
-def read_with(settings: dict) -> list:
+def read_with(settings: dict, keep_cache_path: bool = False) -> list:
     """The published articles with their ``related`` lists, read with these settings
-    (from ``read_only_settings``) into a throw-away output folder."""
+    (from ``read_only_settings``) into a throw-away output folder (and cache folder, unless
+    keep_cache_path)."""
     from pelican import Pelican, signals
     from pelican.generators import ArticlesGenerator
 
@@ -67,7 +68,9 @@ def read_with(settings: dict) -> list:
                 found.extend(generator.articles)
 
     with tempfile.TemporaryDirectory() as output:
-        settings = dict(settings, OUTPUT_PATH=output, CACHE_PATH=str(Path(output) / "cache"))
+        settings = dict(settings, OUTPUT_PATH=output)
+        if not keep_cache_path:
+            settings["CACHE_PATH"] = str(Path(output) / "cache")
         signals.all_generators_finalized.connect(grab)
         try:
             with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the report
@@ -79,7 +82,8 @@ def read_with(settings: dict) -> list:
 
 def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
     """The published articles with their ``related`` lists, as a build computes them."""
-    return read_with(read_only_settings(settings_file, overrides))
+    overrides = overrides or {}
+    return read_with(read_only_settings(settings_file, overrides), "CACHE_PATH" in overrides)
 
 
 def _path(article) -> str:

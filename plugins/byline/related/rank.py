@@ -13,6 +13,7 @@ from .candidates import build_scorer, gather
 from .doc import Doc
 from .metadata import metadata
 from .picks import Pick, final_order, pick_lists
+from .prior import document_shares, prior_docs
 from .reasons import reason_flags
 from .scoring import text_scores, total_scores
 from .tokens import count_matrix
@@ -34,6 +35,14 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def text_rows(docs: Sequence[Doc]) -> sp.csr_matrix:
+    """The docs' tf-idf rows, with the general-English prior while the site is small."""
+    counts, terms = count_matrix(docs)
+    prior = prior_docs(len(docs))
+    shares = document_shares(terms) if prior > 0 else None
+    return tfidf(counts, shares, prior)
 
 
 @paused_gc()
@@ -59,7 +68,7 @@ def rank_related(
     ts = np.array([float(d.timestamp) for d in docs], dtype=np.float64)
 
     # 1. features: text (tf-idf rows and their LSA sketch) and metadata
-    x = tfidf(count_matrix(docs)) if weights.text else sp.csr_matrix((n, 0), dtype=np.float32)
+    x = text_rows(docs) if weights.text else sp.csr_matrix((n, 0), dtype=np.float32)
     has_text = x.nnz > 0
     z = lsa(x) if has_text else None
     meta = metadata(docs, weights)
