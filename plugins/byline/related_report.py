@@ -90,9 +90,34 @@ def _path(article) -> str:
     return "/" + article.url
 
 
+def _pick_json(pick) -> dict:
+    from .related.advice import decided_by, signal_table
+
+    parts = getattr(pick, "parts", ())
+    return {
+        "url": _path(pick.article),
+        "score": pick.score,
+        "decided_by": decided_by(pick.score, parts),
+        "reasons": list(pick.reasons),
+        "signals": signal_table(parts),
+    }
+
+
 def picks_as_json(articles: list) -> str:
-    """Every article's picks: its URL to the list of picked URLs, in rank order."""
-    data = {_path(a): [_path(pick.article) for pick in getattr(a, "related", [])] for a in articles}
+    """Every article's picks in rank order (URL, score, the signal that decided it, reasons
+    and each signal's part of the score), and whether the site is too small for text
+    relevance to mean much."""
+    from .related.advice import small_site_note, text_is_thin
+
+    thin = text_is_thin(len(articles))
+    data = {
+        "articles": len(articles),
+        "text_is_thin": thin,
+        "note": small_site_note(len(articles)) if thin else None,
+        "picks": {
+            _path(a): [_pick_json(pick) for pick in getattr(a, "related", [])] for a in articles
+        },
+    }
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
 
 
@@ -101,7 +126,10 @@ class UnknownSlugError(BylineError, LookupError):
 
 
 def picks_as_text(articles: list, slug: str) -> str:
-    """One article's picks, one line each: rank, slug, score and reasons."""
+    """One article's picks, one line each: rank, slug, score, the signal that decided it and
+    every reason; on a small site, first a note that text relevance means little there."""
+    from .related.advice import decided_by, small_site_note, text_is_thin
+
     by_slug = {a.slug: a for a in articles}
     article = by_slug.get(slug)
     if article is None:
@@ -109,10 +137,16 @@ def picks_as_text(articles: list, slug: str) -> str:
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownSlugError(f"No published article has the slug '{slug}'.{hint}")
     lines = [f'Related stories for "{article.title}" ({article.slug}):']
+    if text_is_thin(len(articles)):
+        note = small_site_note(len(articles))
+        lines.append(f"  Note: {note[0].upper()}{note[1:]}.")
     picks = getattr(article, "related", [])
     if not picks:
         lines.append("  (none: the site has no other published article to pick)")
     for rank, pick in enumerate(picks, 1):
         score = "editor" if pick.score is None else f"{pick.score:6.3f}"
-        lines.append(f"  {rank}. {pick.article.slug:<40} {score:>7}  {'; '.join(pick.reasons)}")
+        by = "by " + (decided_by(pick.score, getattr(pick, "parts", ())) or "nothing")
+        lines.append(
+            f"  {rank}. {pick.article.slug:<40} {score:>7}  {by:<10}  {'; '.join(pick.reasons)}"
+        )
     return "\n".join(lines)

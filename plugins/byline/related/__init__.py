@@ -24,6 +24,7 @@ Memory is O(n x candidates); no n x n matrix (dense or sparse) is ever built.
 
 from __future__ import annotations
 
+from .advice import small_site_note, text_is_thin
 from .doc import Doc
 from .editor import (
     EDITOR_REASON,
@@ -50,5 +51,7 @@ __all__ = [
     "rank_related",
     "related_for_records",
     "related_lists",
+    "small_site_note",
+    "text_is_thin",
     "weights_from_settings",
 ]

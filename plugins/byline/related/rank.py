@@ -14,7 +14,7 @@ from .doc import Doc
 from .metadata import metadata
 from .picks import Pick, final_order, pick_lists
 from .prior import document_shares, prior_docs
-from .reasons import reason_flags
+from .reasons import reason_flags, signal_parts
 from .scoring import text_scores, total_scores
 from .tokens import count_matrix
 from .vectors import lsa, tfidf
@@ -80,5 +80,10 @@ def rank_related(
     score, same, tag_cosine = total_scores(text, meta, weights, cand)
     # 4. order, cut, reasons
     order, rounded = final_order(score, cand, ts, [d.slug for d in docs], count)
-    flags = reason_flags(text if has_text else None, weights.text, tag_cosine, same)
-    return pick_lists(order, cand, rounded, flags, meta.tag_sets)
+    text_or_none = text if has_text else None
+    flags = reason_flags(text_or_none, weights.text, tag_cosine, same)
+    field_weights = {field.name: field.weight for field in meta.fields}
+    parts = signal_parts(
+        order, text_or_none, weights.text, tag_cosine, weights.tags, same, field_weights
+    )
+    return pick_lists(order, cand, rounded, flags, meta.tag_sets, parts)
