@@ -13,6 +13,10 @@ newsgroup is the label. Reuters R8 articles get no metadata. precision@5 is the 
 of each article's 5 picks that carry its label, averaged over all articles.
 
     .venv/bin/python benchmarks/related_quality.py [--corpus 20ng r8]
+
+``--small`` measures sites of the size Byline's users have instead (related_small.py):
+
+    .venv/bin/python benchmarks/related_quality.py --small [--sizes 30 100 300] [--seeds 10]
 """
 
 from __future__ import annotations
@@ -116,9 +120,18 @@ def precision_at_5(corpus: str) -> tuple[int, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", choices=sorted(FILES), default=["20ng", "r8"])
+    parser.add_argument("--small", action="store_true", help="small sites: n = 30, 100, 300")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="with --small")
+    parser.add_argument("--seeds", type=int, default=None, help="with --small: subsamples per n")
+    parser.add_argument("--json", type=Path, default=None, help="with --small: per-run results")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # every benchmark article lacks a standfirst
     ensure_corpora()
+    if args.small:
+        from related_small import run_small
+
+        run_small(read_tab, args.sizes, args.seeds, args.json)
+        return
     print(f"{'corpus':<8} {'articles':>8} {'p@5':>7} {'read+rank s':>12}  baselines")
     for corpus in args.corpus:
         count, precision, seconds = precision_at_5(corpus)

@@ -181,11 +181,18 @@ def test_related_line_parsing_and_weight_settings():
         weights_from_settings({"colour": 1})
 
 
-def test_picks_as_json_maps_urls_to_urls():
+def test_picks_as_json_maps_urls_to_picks_with_scores_and_reasons():
     from types import SimpleNamespace
 
     from byline.related_report import picks_as_json
 
     a = SimpleNamespace(url="a/", related=[])
-    b = SimpleNamespace(url="b/", related=[SimpleNamespace(article=a)])
-    assert json.loads(picks_as_json([a, b])) == {"/a/": [], "/b/": ["/a/"]}
+    pick = SimpleNamespace(
+        article=a, score=0.9, reasons=("shared tags: x",), parts=(0.1, 0.8, 0.0, 0.0, 0.0)
+    )
+    b = SimpleNamespace(url="b/", related=[pick])
+    data = json.loads(picks_as_json([a, b]))
+    assert data["picks"]["/a/"] == []
+    [only] = data["picks"]["/b/"]
+    assert only["url"] == "/a/" and only["score"] == 0.9 and only["decided_by"] == "tags"
+    assert data["text_is_thin"] and "too few" in data["note"]

@@ -43,9 +43,12 @@ def test_invoke_related_json_matches_every_built_block(demo_site):
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert len(data) == 13
-    for url, picks in data.items():
-        assert picks == _block_paths(page(demo_site, url.strip("/") + "/")), url
+    assert data["articles"] == 13 and len(data["picks"]) == 13
+    for url, picks in data["picks"].items():
+        assert [p["url"] for p in picks] == _block_paths(page(demo_site, url.strip("/") + "/"))
+        for pick in picks:  # each pick carries its score, why, and what decided it
+            assert pick["reasons"] and pick["decided_by"] in pick["signals"]
+            assert abs(sum(pick["signals"].values()) - pick["score"]) < 1e-3
 
 
 def test_invoke_related_slug_prints_scores_and_reasons():
@@ -59,8 +62,11 @@ def test_invoke_related_slug_prints_scores_and_reasons():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith('Related stories for "Raise your prices before you need to"')
-    assert len(lines) == 6
+    # 13 articles: the editor is told text relevance means little here, then the 5 picks
+    assert "too few for text relevance to mean much" in lines[1]
+    assert len(lines) == 7
     assert "text match" in result.stdout and "shared tags: cash flow" in result.stdout
+    assert all(" by " in line for line in lines[2:])
     wrong = subprocess.run(
         [str(INVOKE), "related", "raise-your-price"],
         cwd=ROOT,

@@ -83,7 +83,7 @@ def test_a_big_site_keeps_the_rules_for_older_and_hidden_stories(big_site):
 
 
 def _x(docs: list[Doc]):
-    return tfidf(count_matrix(docs))
+    return tfidf(count_matrix(docs)[0])
 
 
 def test_a_rare_word_two_stories_share_makes_them_candidates():

@@ -407,7 +407,7 @@ def _attach_related(generator) -> None:
 
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
-    from .related import RelatedPick, related_for_records, weights_from_settings
+    from .related import RelatedPick, related_for_records, small_site_note, weights_from_settings
 
     settings = generator.settings
     articles = generator.articles
@@ -419,10 +419,8 @@ def _fill_related(generator) -> None:
     minimum = int(settings["BYLINE_RELATED_MIN_ARTICLES"])
     if 1 < len(articles) < minimum:
         logger.warning(
-            "Related stories: the site has %d articles, too few for text relevance to mean "
-            "much (BYLINE_RELATED_MIN_ARTICLES = %d); picks lean on shared tags and "
-            "sections, so tag your posts, or add `Related: slug, slug` lines.",
-            len(articles),
+            "Related stories: %s (BYLINE_RELATED_MIN_ARTICLES = %d).",
+            small_site_note(len(articles)),
             minimum,
         )
     lists, problems = related_for_records(
@@ -435,7 +433,8 @@ def _fill_related(generator) -> None:
         logger.warning("%s: %s.", display_path(articles[index].source_path), problem)
     for article, entries in zip(articles, lists, strict=True):
         article.related = [
-            RelatedPick(articles[entry.index], entry.score, entry.reasons) for entry in entries
+            RelatedPick(articles[entry.index], entry.score, entry.reasons, entry.parts)
+            for entry in entries
         ]
         for translation in getattr(article, "translations", []):
             translation.related = article.related

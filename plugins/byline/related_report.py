@@ -43,11 +43,22 @@ _READ_ONLY = {
 }
 
 
-def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
-    """The published articles with their ``related`` lists, as a build computes them."""
+def read_only_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
+    """The site's Pelican settings with every page write switched off (OUTPUT_PATH is set
+    per read)."""
+    from pelican.settings import read_settings
+
+    override = dict(_READ_ONLY)
+    override.update(overrides or {})
+    return read_settings(str(settings_file), override=override)
+
+
+def read_with(settings: dict, keep_cache_path: bool = False) -> list:
+    """The published articles with their ``related`` lists, read with these settings
+    (from ``read_only_settings``) into a throw-away output folder (and cache folder, unless
+    keep_cache_path)."""
     from pelican import Pelican, signals
     from pelican.generators import ArticlesGenerator
-    from pelican.settings import read_settings
 
     found: list = []
 
@@ -57,9 +68,9 @@ def read_articles(settings_file: str | Path, overrides: dict | None = None) -> l
                 found.extend(generator.articles)
 
     with tempfile.TemporaryDirectory() as output:
-        override = dict(_READ_ONLY, OUTPUT_PATH=output, CACHE_PATH=str(Path(output) / "cache"))
-        override.update(overrides or {})
-        settings = read_settings(str(settings_file), override=override)
+        settings = dict(settings, OUTPUT_PATH=output)
+        if not keep_cache_path:
+            settings["CACHE_PATH"] = str(Path(output) / "cache")
         signals.all_generators_finalized.connect(grab)
         try:
             with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the report
@@ -69,13 +80,44 @@ def read_articles(settings_file: str | Path, overrides: dict | None = None) -> l
     return found
 
 
+def read_articles(settings_file: str | Path, overrides: dict | None = None) -> list:
+    """The published articles with their ``related`` lists, as a build computes them."""
+    overrides = overrides or {}
+    return read_with(read_only_settings(settings_file, overrides), "CACHE_PATH" in overrides)
+
+
 def _path(article) -> str:
     return "/" + article.url
 
 
+def _pick_json(pick) -> dict:
+    from .related.advice import decided_by, signal_table
+
+    parts = getattr(pick, "parts", ())
+    return {
+        "url": _path(pick.article),
+        "score": pick.score,
+        "decided_by": decided_by(pick.score, parts),
+        "reasons": list(pick.reasons),
+        "signals": signal_table(parts),
+    }
+
+
 def picks_as_json(articles: list) -> str:
-    """Every article's picks: its URL to the list of picked URLs, in rank order."""
-    data = {_path(a): [_path(pick.article) for pick in getattr(a, "related", [])] for a in articles}
+    """Every article's picks in rank order (URL, score, the signal that decided it, reasons
+    and each signal's part of the score), and whether the site is too small for text
+    relevance to mean much."""
+    from .related.advice import small_site_note, text_is_thin
+
+    thin = text_is_thin(len(articles))
+    data = {
+        "articles": len(articles),
+        "text_is_thin": thin,
+        "note": small_site_note(len(articles)) if thin else None,
+        "picks": {
+            _path(a): [_pick_json(pick) for pick in getattr(a, "related", [])] for a in articles
+        },
+    }
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
 
 
@@ -84,7 +126,10 @@ class UnknownSlugError(BylineError, LookupError):
 
 
 def picks_as_text(articles: list, slug: str) -> str:
-    """One article's picks, one line each: rank, slug, score and reasons."""
+    """One article's picks, one line each: rank, slug, score, the signal that decided it and
+    every reason; on a small site, first a note that text relevance means little there."""
+    from .related.advice import decided_by, small_site_note, text_is_thin
+
     by_slug = {a.slug: a for a in articles}
     article = by_slug.get(slug)
     if article is None:
@@ -92,10 +137,16 @@ def picks_as_text(articles: list, slug: str) -> str:
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownSlugError(f"No published article has the slug '{slug}'.{hint}")
     lines = [f'Related stories for "{article.title}" ({article.slug}):']
+    if text_is_thin(len(articles)):
+        note = small_site_note(len(articles))
+        lines.append(f"  Note: {note[0].upper()}{note[1:]}.")
     picks = getattr(article, "related", [])
     if not picks:
         lines.append("  (none: the site has no other published article to pick)")
     for rank, pick in enumerate(picks, 1):
         score = "editor" if pick.score is None else f"{pick.score:6.3f}"
-        lines.append(f"  {rank}. {pick.article.slug:<40} {score:>7}  {'; '.join(pick.reasons)}")
+        by = "by " + (decided_by(pick.score, getattr(pick, "parts", ())) or "nothing")
+        lines.append(
+            f"  {rank}. {pick.article.slug:<40} {score:>7}  {by:<10}  {'; '.join(pick.reasons)}"
+        )
     return "\n".join(lines)

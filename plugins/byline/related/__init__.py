@@ -9,21 +9,24 @@ Where things are (a newcomer's map):
 The method, stage by stage (all of it corpus-independent; nothing looks at labels):
 1. tokens.py: text -> weighted bag of stems (title 3x, standfirst 2x, body 1x).
 2. vectors.py: sublinear tf x smoothed idf, rare/common terms dropped, 128 terms a doc, L2;
-   a 96-dim LSA sketch (randomised SVD, fixed seed).
+   a 96-dim LSA sketch (randomised SVD, fixed seed). Below 2,000 docs prior.py lowers the
+   idf of everyday English words (wordfreq), fading smoothly as the site grows.
 3. candidates.py: 25 per doc by a cheap score (text weight x LSA cosine + metadata bonuses),
    exact on a small site and through a cluster index (index.py, spherical k-means from
    kmeans.py) on a big one; plus up to 25 sharing rare words (rare.py).
 4. scoring.py: the exact text score of each candidate (tf-idf cosine, LSA, shared
-   neighbours, topic clusterings), times the text weight, plus section, series, author and
-   tag bonuses (metadata.py).
+   neighbours (about sqrt(n) of them, at most 25), topic clusterings), times the text
+   weight, plus section, series, author and tag bonuses (metadata.py).
 5. picks.py and reasons.py: score desc, then newer first, then slug; non-positive scores
-   dropped; each pick says which signals contributed.
+   dropped; each pick says which signals contributed and how much (advice.py words what
+   that means on a small site for the build's warning and ``invoke related``).
 
 Memory is O(n x candidates); no n x n matrix (dense or sparse) is ever built.
 """
 
 from __future__ import annotations
 
+from .advice import small_site_note, text_is_thin
 from .doc import Doc
 from .editor import (
     EDITOR_REASON,
@@ -50,5 +53,7 @@ __all__ = [
     "rank_related",
     "related_for_records",
     "related_lists",
+    "small_site_note",
+    "text_is_thin",
     "weights_from_settings",
 ]

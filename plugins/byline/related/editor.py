@@ -22,11 +22,14 @@ EDITOR_REASON = "editor's pick"
 
 
 class RelatedPick(NamedTuple):
-    """What templates get in ``article.related``: the article, its score and why."""
+    """What templates get in ``article.related``: the article, its score and why (reasons
+    in words; parts: what each of reasons.SIGNALS added to the score, () for an editor's
+    pick)."""
 
     article: object
     score: float | None
     reasons: tuple[str, ...]
+    parts: tuple[float, ...] = ()
 
 
 class RelatedEntry(NamedTuple):
@@ -35,6 +38,7 @@ class RelatedEntry(NamedTuple):
     index: int
     score: float | None
     reasons: tuple[str, ...]
+    parts: tuple[float, ...] = ()
 
 
 def parse_manual(value: object) -> list[str]:
@@ -107,7 +111,7 @@ def related_lists(
                 break
             if pick.index not in taken:
                 taken.add(pick.index)
-                entries.append(RelatedEntry(pick.index, pick.score, pick.reasons))
+                entries.append(RelatedEntry(pick.index, pick.score, pick.reasons, pick.parts))
         lists.append(entries)
     return lists, problems
 

@@ -20,6 +20,7 @@ class Pick(NamedTuple):
     index: int  # index into docs
     score: float
     reasons: tuple[str, ...]  # which signals contributed
+    parts: tuple[float, ...] = ()  # what each of reasons.SIGNALS added to the score
 
 
 def final_order(
@@ -42,22 +43,27 @@ def pick_lists(
     score: np.ndarray,
     flags: dict[str, np.ndarray | None],
     tag_sets: list[frozenset[str]],
+    parts: np.ndarray,
 ) -> list[list[Pick]]:
     """Pick lists from the chosen candidate columns (order) with positive score; reasons in
-    the order of `flags`, shared tags named."""
+    the order of `flags`, shared tags named; each pick's signal parts (rows x picks x signals,
+    from reasons.signal_parts) rounded like the score."""
     pick_idx = np.take_along_axis(cand, order, 1).tolist()
+    pick_parts = np.round(parts, 6).tolist()
     pick_sc = np.take_along_axis(score, order, 1)
     keep = (np.isfinite(pick_sc) & (pick_sc > 0)).tolist()
     pick_sc = pick_sc.tolist()
     names = ReasonNames(list(flags))
     tag_bit = names.tag_bit
     results: list[list[Pick]] = []
-    rows = zip(keep, pick_idx, pick_sc, reason_bits(flags, order), strict=True)
-    for i, (row_keep, row_idx, row_score, row_on) in enumerate(rows):
+    rows = zip(keep, pick_idx, pick_sc, reason_bits(flags, order), pick_parts, strict=True)
+    for i, (row_keep, row_idx, row_score, row_on, row_parts) in enumerate(rows):
         picks = []
-        for ok, m, value, bits in zip(row_keep, row_idx, row_score, row_on, strict=True):
+        for ok, m, value, bits, part in zip(
+            row_keep, row_idx, row_score, row_on, row_parts, strict=True
+        ):
             if ok:
                 shared = tag_sets[i] & tag_sets[m] if bits & tag_bit else None
-                picks.append(Pick(m, value, names(bits, shared)))
+                picks.append(Pick(m, value, names(bits, shared), tuple(part)))
         results.append(picks)
     return results

@@ -13,7 +13,8 @@ from .candidates import build_scorer, gather
 from .doc import Doc
 from .metadata import metadata
 from .picks import Pick, final_order, pick_lists
-from .reasons import reason_flags
+from .prior import document_shares, prior_docs
+from .reasons import reason_flags, signal_parts
 from .scoring import text_scores, total_scores
 from .tokens import count_matrix
 from .vectors import lsa, tfidf
@@ -34,6 +35,14 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def text_rows(docs: Sequence[Doc]) -> sp.csr_matrix:
+    """The docs' tf-idf rows, with the general-English prior while the site is small."""
+    counts, terms = count_matrix(docs)
+    prior = prior_docs(len(docs))
+    shares = document_shares(terms) if prior > 0 else None
+    return tfidf(counts, shares, prior)
 
 
 @paused_gc()
@@ -59,7 +68,7 @@ def rank_related(
     ts = np.array([float(d.timestamp) for d in docs], dtype=np.float64)
 
     # 1. features: text (tf-idf rows and their LSA sketch) and metadata
-    x = tfidf(count_matrix(docs)) if weights.text else sp.csr_matrix((n, 0), dtype=np.float32)
+    x = text_rows(docs) if weights.text else sp.csr_matrix((n, 0), dtype=np.float32)
     has_text = x.nnz > 0
     z = lsa(x) if has_text else None
     meta = metadata(docs, weights)
@@ -71,5 +80,10 @@ def rank_related(
     score, same, tag_cosine = total_scores(text, meta, weights, cand)
     # 4. order, cut, reasons
     order, rounded = final_order(score, cand, ts, [d.slug for d in docs], count)
-    flags = reason_flags(text if has_text else None, weights.text, tag_cosine, same)
-    return pick_lists(order, cand, rounded, flags, meta.tag_sets)
+    text_or_none = text if has_text else None
+    flags = reason_flags(text_or_none, weights.text, tag_cosine, same)
+    field_weights = {field.name: field.weight for field in meta.fields}
+    parts = signal_parts(
+        order, text_or_none, weights.text, tag_cosine, weights.tags, same, field_weights
+    )
+    return pick_lists(order, cand, rounded, flags, meta.tag_sets, parts)

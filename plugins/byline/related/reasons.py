@@ -6,6 +6,36 @@ import numpy as np
 
 TEXT_REASON_MIN = 0.05  # a weighted text score above this counts as a "text match"
 SHARED_TAGS = "shared tags"
+SIGNALS = ("text", "tags", "section", "series", "author")  # the parts of a score, in order
+
+
+def signal_parts(
+    order: np.ndarray,
+    text: np.ndarray | None,
+    text_weight: float,
+    tag_cosine: np.ndarray | None,
+    tag_weight: float,
+    same: dict[str, np.ndarray | None],
+    field_weights: dict[str, float],
+) -> np.ndarray:
+    """How much each signal (SIGNALS) added to each chosen pick's score (rows x picks x 5);
+    the parts sum to the score."""
+    parts = np.zeros((*order.shape, len(SIGNALS)), dtype=np.float64)
+    if text is not None:
+        parts[..., 0] = np.take_along_axis(text, order, 1) * np.float32(text_weight)
+    if tag_cosine is not None:
+        parts[..., 1] = np.take_along_axis(tag_cosine, order, 1) * np.float32(tag_weight)
+    for k, name in enumerate(SIGNALS[2:], 2):
+        if same.get(name) is not None:
+            parts[..., k] = np.take_along_axis(same[name], order, 1) * field_weights[name]
+    return parts
+
+
+def deciding_signal(parts: tuple[float, ...]) -> str:
+    """The signal that added most to a pick's score ("" for none, e.g. an editor's pick)."""
+    if not parts or max(parts) <= 0:
+        return ""
+    return SIGNALS[max(range(len(parts)), key=parts.__getitem__)]
 
 
 def reason_flags(

@@ -1,8 +1,9 @@
 """The exact score of every candidate: text, then the metadata bonuses.
 
 Text: cos(tf-idf) + LSA_WEIGHT x cos(LSA), then
-- shared neighbours: each doc's profile is its NEIGHBOURS best candidates weighted by that
-  score (+ itself, SELF_WEIGHT), L2; + SECOND_ORDER x cos(profile_i, profile_j);
+- shared neighbours: each doc's profile is its best candidates (about sqrt(n), at most
+  NEIGHBOURS) weighted by that score (+ itself, SELF_WEIGHT), L2;
+  + SECOND_ORDER x cos(profile_i, profile_j);
 - topic: + TOPIC_WEIGHT x the share of spherical k-means clusterings of the tf-idf rows
   (k in TOPIC_KS, TOPIC_SEEDS seeds each, trained together on a fixed sample) that put
   both docs together.
@@ -10,6 +11,8 @@ Then Weights.text x that, + section, series and author bonuses, + tags x the tag
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,17 +52,30 @@ def text_scores(
     return text
 
 
+def neighbour_count(n: int, candidates: int) -> int:
+    """How many best matches make a doc's shared-neighbour profile: about sqrt(n), at most
+    NEIGHBOURS. On 30 articles 25 neighbours would be nearly the whole site, and a profile of
+    everyone says nothing; sqrt(n) is the usual size of a neighbourhood that grows with the
+    data (one more neighbour at each square, so no list jumps when an article is added)."""
+    return max(1, min(NEIGHBOURS, candidates, math.isqrt(max(n - 1, 0)) + 1))
+
+
 def shared_neighbours(text: np.ndarray, valid: np.ndarray, safe: np.ndarray) -> np.ndarray:
     """Cosine of the two docs' neighbour profiles, for each doc and each of its candidates.
 
     Two stories whose best matches are the same stories are close even when their own
     words differ."""
     n, c = text.shape
-    k = min(NEIGHBOURS, c)
+    k = neighbour_count(n, c)
     kv = np.where(valid, np.maximum(text, 0), 0).astype(np.float32)
-    top = np.argsort(-kv, axis=1, kind="stable")[:, :k]
+    order = np.argsort(-kv, axis=1, kind="stable")
+    ranked = np.take_along_axis(kv, order, 1)
+    # the k best, and any that tie with the k-th: equal stories get equal profiles
+    kth = ranked[:, k - 1 : k]
+    width = max(k, int(((ranked >= kth) & (kth > 0)).sum(axis=1).max()))
+    top = order[:, :width]
     ki = np.where(np.take_along_axis(valid, top, 1), np.take_along_axis(safe, top, 1), n)
-    kw = np.take_along_axis(kv, top, 1)
+    kw = np.where(ranked[:, :width] >= kth, ranked[:, :width], 0)
     # profile = (self: SELF_WEIGHT, k nearest: their text score), L2-normalised, padded form
     pcols = np.concatenate([np.arange(n, dtype=np.int64)[:, None], ki], axis=1)
     pvals = np.concatenate([np.full((n, 1), SELF_WEIGHT, dtype=np.float32), kw], axis=1)

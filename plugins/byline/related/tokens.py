@@ -23,7 +23,8 @@ try:  # Snowball stemmer (C extension); a tiny pure-Python suffix stripper is th
 
     _STEMMER = _Stemmer.Stemmer("english")
 
-    def _stem_words(words: list[str]) -> list[str]:
+    def stem_words(words: list[str]) -> list[str]:
+        """Snowball English stems of lower-case words."""
         return _STEMMER.stemWords(words)
 except Exception:  # pragma: no cover - exercised only without PyStemmer
     _SUFFIXES = (
@@ -40,7 +41,7 @@ except Exception:  # pragma: no cover - exercised only without PyStemmer
                 break
         return w
 
-    def _stem_words(words: list[str]) -> list[str]:
+    def stem_words(words: list[str]) -> list[str]:
         return [_stem_one(w) for w in words]
 
 
@@ -86,14 +87,15 @@ def word_terms(words: list[str]) -> list[list[str]]:
             elif len(p) >= 2 and p not in STOP_WORDS:
                 plain_idx.append((i, len(terms)))
                 terms.append(p)
-    stems = _stem_words([out[i][j] for i, j in plain_idx])
+    stems = stem_words([out[i][j] for i, j in plain_idx])
     for (i, j), st in zip(plain_idx, stems, strict=True):
         out[i][j] = st
     return out
 
 
-def count_matrix(docs: Sequence[Doc]) -> sp.csr_matrix:
-    """Documents -> sparse term-count matrix (title/summary/body weighted).
+def count_matrix(docs: Sequence[Doc]) -> tuple[sp.csr_matrix, list[str]]:
+    """Documents -> sparse term-count matrix (title/summary/body weighted), and the term
+    of each column.
 
     Python touches each token once (a whitespace split and one dict look-up that numbers
     the distinct surface words); lower-casing, punctuation, stop words and stemming are
@@ -126,10 +128,11 @@ def count_matrix(docs: Sequence[Doc]) -> sp.csr_matrix:
             rows.append(i)
             cols.append(term_index.setdefault(term, len(term_index)))
     if not cols:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
+        return sp.csr_matrix((n, 0), dtype=np.float32), []
     word_to_term = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(term_index))
     )
     indptr = np.concatenate([[0], np.cumsum(per_field.reshape(n, 3).sum(axis=1))])
     doc_words = sp.csr_matrix((field_weight, wid, indptr), shape=(n, len(words)))
-    return sp.csr_matrix(doc_words @ word_to_term)  # duplicates are summed by the product
+    counts = sp.csr_matrix(doc_words @ word_to_term)  # duplicates are summed by the product
+    return counts, list(term_index)

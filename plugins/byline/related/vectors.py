@@ -33,8 +33,15 @@ def row_slots(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.where(real, indptr[rows][:, None] + np.arange(width), 0), real
 
 
-def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """Sublinear tf x smoothed idf, df cut-offs, L2 norm, keep the MAX_TERMS heaviest terms."""
+def tfidf(
+    counts: sp.csr_matrix, shares: np.ndarray | None = None, prior: float = 0.0
+) -> sp.csr_matrix:
+    """Sublinear tf x smoothed idf, df cut-offs, L2 norm, keep the MAX_TERMS heaviest terms.
+
+    With a prior (prior.py), each term's general-English document share counts as `prior`
+    extra documents: idf = min(own idf, ln((1 + n + prior) / (1 + df + prior x share)) + 1).
+    Only lowering: the prior is there to catch everyday words that look rare on a small site
+    by chance, never to make a site's own common words count more."""
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = df >= 2
@@ -43,7 +50,11 @@ def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
     x = counts[:, np.flatnonzero(keep)].tocsr()
     df = df[keep]
     x.data = (1.0 + np.log(x.data)).astype(np.float32)
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    if shares is not None and prior > 0:  # the prior only ever lowers an idf
+        with_prior = np.log((1.0 + n + prior) / (1.0 + df + prior * shares[keep])) + 1.0
+        idf = np.minimum(idf, with_prior)
+    idf = idf.astype(np.float32)
     x = sp.csr_matrix(x @ sp.diags(idf))
     _keep_heaviest(x, MAX_TERMS)
     return l2(x)
