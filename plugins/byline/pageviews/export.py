@@ -68,6 +68,18 @@ class ExportResult:
         if len(self.problems) < MAX_REPORTED:
             self.problems.append(f"{where}: {problem}")
 
+    def take(self, where: str, page: object, raw_count: object) -> None:
+        """Count one row, or list it as skipped: every export format checks a row the same way."""
+        if not _looks_like_path(page):
+            self.bad(where, f"{page!r} is not a page path or URL")
+            return
+        try:
+            count = _parse_count(raw_count)
+        except ValueError:
+            self.bad(where, f"count {raw_count!r} is not a whole number >= 0")
+            return
+        self.add(str(page), count)
+
 
 def _parse_count(value: object) -> int:
     """A whole number >= 0 from 1234, "1,234", "1 234", "1234.0"; ValueError otherwise."""
@@ -170,16 +182,7 @@ def _read_csv(path: Path, text: str) -> ExportResult:
         if len(row) <= max(path_at, count_at):
             result.bad(where, f"expected {len(header)} columns, found {len(row)}")
             continue
-        page, raw_count = row[path_at], row[count_at]
-        if not _looks_like_path(page):
-            result.bad(where, f"{page!r} is not a page path or URL")
-            continue
-        try:
-            count = _parse_count(raw_count)
-        except ValueError:
-            result.bad(where, f"count {raw_count!r} is not a whole number >= 0")
-            continue
-        result.add(page, count)
+        result.take(where, row[path_at], row[count_at])
     if header is None:
         raise PageviewSourceError(f"pageview export {path} is empty")
     return result
@@ -222,14 +225,7 @@ def _read_json_mapping(path: Path, data: Mapping) -> ExportResult:
     """{"/path/": views}: each key a page, each value its count."""
     result = ExportResult()
     for key, value in data.items():
-        where = f"{path} key {key!r}"
-        if not _looks_like_path(key):
-            result.bad(where, "is not a page path or URL")
-            continue
-        try:
-            result.add(key, _parse_count(value))
-        except ValueError:
-            result.bad(where, f"count {value!r} is not a whole number >= 0")
+        result.take(f"{path} key {key!r}", key, value)
     return result
 
 
@@ -247,12 +243,5 @@ def _read_json_list(path: Path, data: list) -> ExportResult:
         if path_at is None or count_at is None:
             result.bad(where, "needs a path (path/page/url) and a count (views/pageviews/count)")
             continue
-        page, raw_count = item[names[path_at]], item[names[count_at]]
-        if not _looks_like_path(page):
-            result.bad(where, f"{page!r} is not a page path or URL")
-            continue
-        try:
-            result.add(page, _parse_count(raw_count))
-        except ValueError:
-            result.bad(where, f"count {raw_count!r} is not a whole number >= 0")
+        result.take(where, item[names[path_at]], item[names[count_at]])
     return result
