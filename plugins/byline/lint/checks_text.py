@@ -108,6 +108,8 @@ def _show(text: str) -> str:
 
 def check_apostrophes(unit: Unit, apostrophe: str) -> Iterator[Hit]:
     """E101: "doesn?t", "we?re", "O?Brien" -- a question mark where an apostrophe was."""
+    if "?" not in unit.prose:  # every pattern needs one; most paragraphs have none
+        return
     taken: set[int] = set()
     for pattern, template in _APOSTROPHE_PATTERNS:
         for match in pattern.finditer(unit.prose):
@@ -155,6 +157,8 @@ def check_question_quotes(unit: Unit) -> Iterator[Hit]:
     question ("“Is it yours””") is the same damage inside a quotation.
     """
     text = unit.prose
+    if "”" not in text and '"' not in text:  # only a closing quote can be the damage
+        return
     opened: list[int] = []
     last_close: tuple[int, int] | None = None  # (closing offset, its opening offset)
     for index, char in enumerate(text):

@@ -101,6 +101,8 @@ def undo(text: str, rounds: int = 3) -> str:
 
 def find(text: str) -> list[Span]:
     """Mojibake spans in ``text`` with their repaired text, left to right."""
+    if text.isascii():  # every damaged sequence holds a non-ASCII character
+        return []
     spans: list[Span] = []
     pending: list[tuple[int, int, str, str]] = []  # (start, end, decoded, kind), adjacent
 

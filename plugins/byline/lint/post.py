@@ -49,6 +49,17 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HANDLE = re.compile(r"(?<![\w@&])[@#][A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*")
 _PELICAN_LINK = re.compile(r"[{|](?:filename|static|attach|index|tag|category|author)[}|]\S*")
 _ATTR_LIST = re.compile(r"\{:?[ ]*[.#][^}\n]*\}")
+# In order, each with the text a match cannot do without.
+_PROSE_MASKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_LINK_DESTINATION, ("](",)),
+    (_HTML_TAG, ("<",)),
+    (_PELICAN_LINK, ("{", "|")),
+    (_BARE_URL, ("://", "www.")),
+    (_BARE_DOMAIN, ("/",)),
+    (_EMAIL, ("@",)),
+    (_HANDLE, ("@", "#")),
+    (_ATTR_LIST, ("{",)),
+)
 
 # Header values that are paths, dates or switches, not prose to check for damage.
 NOT_PROSE_KEYS = frozenset(
@@ -157,10 +168,12 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
 def _blank_matches(text: str, pattern: re.Pattern[str]) -> str:
-    for match in pattern.finditer(text):
-        text = _blank(text, match.start(), match.end())
-    return text
+    return pattern.sub(_spaces, text)
 
 
 def _mask_comments(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -186,17 +199,9 @@ def mask_prose(line: str) -> str:
     """Blank what is not prose in an already code-masked line (URLs, tags, handles...)."""
     if _REF_DEFINITION.match(line):
         return " " * len(line)
-    for pattern in (
-        _LINK_DESTINATION,
-        _HTML_TAG,
-        _PELICAN_LINK,
-        _BARE_URL,
-        _BARE_DOMAIN,
-        _EMAIL,
-        _HANDLE,
-        _ATTR_LIST,
-    ):
-        line = _blank_matches(line, pattern)
+    for pattern, needs in _PROSE_MASKS:
+        if any(text in line for text in needs):  # a cheap look spares most lines the regex
+            line = _blank_matches(line, pattern)
     return line
 
 

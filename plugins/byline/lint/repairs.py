@@ -14,7 +14,7 @@ edit that every finding involved carries, so applying them once gives the final 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -83,14 +83,15 @@ def settle(
     ``text`` is the post as the findings count it (no BOM); ``relint`` lints a repaired copy
     with the same settings. Findings that change nothing stay exactly as they were.
     """
+    chosen = _pick(findings, text)
+    if not chosen:  # nothing to repair (most posts): no character map to build
+        return list(findings)
     offsets = line_offsets(text)
     kept = [finding for finding in findings if finding_span(finding, text, offsets) is None]
     current = text
     origin: list[Span] = [(index, index + 1) for index in range(len(text))]
     applied: list[tuple[int, int, Finding]] = []
-    batch = findings
     for _ in range(MAX_ROUNDS):
-        chosen = _pick(batch, current)
         if not chosen:
             break
         pieces: list[str] = []
@@ -107,7 +108,7 @@ def settle(
         pieces.append(current[position:])
         new_origin.extend(origin[position:])
         current, origin = "".join(pieces), new_origin
-        batch = relint(current)
+        chosen = _pick(relint(current), current)
     return kept + _as_written(text, current, origin, applied)
 
 
@@ -122,11 +123,12 @@ def _as_written(
         else:
             clusters.append([start, end])
     starts = [start for start, _ in clusters]
-    replacement = [""] * len(clusters)
-    for char, (low, _) in zip(final, origin, strict=True):
-        index = bisect_right(starts, low) - 1
-        if index >= 0 and low < clusters[index][1]:
-            replacement[index] += char
+    # Repairs keep the order of the text, so the origins' starts never go down: the
+    # characters that came from one cluster are one slice of the final text.
+    lows = [low for low, _ in origin]
+    replacement = [
+        final[bisect_left(lows, low) : bisect_left(lows, high)] for low, high in clusters
+    ]
     offsets = line_offsets(text)
     found = []
     for start, _, finding in applied:
