@@ -83,3 +83,17 @@ def test_the_glue_is_what_pelican_loads():
         "print(conf['PLUGINS'][0], signals.article_generator_finalized.has_receivers_for(None))\n"
     )
     assert _run(code) == "byline.plugin True"
+
+
+def test_a_build_without_related_stories_never_loads_numpy(tmp_path):
+    """numpy and scipy cost about a second to import; a site with the block off skips them."""
+    code = (
+        "import sys\n"
+        "from pelican import Pelican\n"
+        "from pelican.settings import read_settings\n"
+        f"override = {{'OUTPUT_PATH': {str(tmp_path / 'out')!r}, "
+        f"'CACHE_PATH': {str(tmp_path / 'cache')!r}, 'BYLINE_RELATED_COUNT': 0}}\n"
+        "Pelican(read_settings('pelicanconf.py', override=override)).run()\n"
+        "print(sorted(m for m in ('numpy', 'scipy') if m in sys.modules))\n"
+    )
+    assert _run(code).splitlines()[-1] == "[]"

@@ -281,7 +281,7 @@ def _prepare(article, settings: dict, profiles: dict) -> None:
 def _record(article, settings: dict, source: str):
     """The article's ``ArticleRecord``, from the fields ``_prepare`` just worked out."""
     from .record import ArticleRecord
-    from .related import parse_manual
+    from .related.manual import parse_manual
 
     meta = article.metadata
     key = settings.get("ARTICLE_TRANSLATION_ID") or ()
@@ -399,6 +399,15 @@ def _lint_on_build(settings: dict) -> None:
 
 def _attach_related(generator) -> None:
     """Fill ``article.related`` for every published article and its translations."""
+    articles = generator.articles
+    if int(generator.settings["BYLINE_RELATED_COUNT"]) <= 0 and not any(
+        article.record.related_slugs for article in articles
+    ):  # the block is off and no editor's pick: no ranking, and numpy is never loaded
+        for article in articles:
+            article.related = []
+            for translation in getattr(article, "translations", []):
+                translation.related = []
+        return
     from .related import paused_gc
 
     with paused_gc():

@@ -26,20 +26,37 @@ Memory is O(n x candidates); no n x n matrix (dense or sparse) is ever built.
 
 from __future__ import annotations
 
-from .advice import small_site_note, text_is_thin
-from .doc import Doc
-from .editor import (
-    EDITOR_REASON,
-    RelatedEntry,
-    RelatedPick,
-    parse_manual,
-    related_for_records,
-    related_lists,
-    weights_from_settings,
-)
-from .picks import Pick
-from .rank import paused_gc, rank_related
-from .weights import Weights
+import importlib
+from typing import Any
+
+# Names by the module they live in. Imported on first use (PEP 562): the ranker's modules
+# load numpy and scipy, which a build with related stories off should never pay for.
+_HOMES = {
+    "EDITOR_REASON": "editor",
+    "RelatedEntry": "editor",
+    "RelatedPick": "editor",
+    "related_for_records": "editor",
+    "related_lists": "editor",
+    "weights_from_settings": "editor",
+    "parse_manual": "manual",
+    "Doc": "doc",
+    "Pick": "picks",
+    "paused_gc": "rank",
+    "rank_related": "rank",
+    "Weights": "weights",
+    "small_site_note": "advice",
+    "text_is_thin": "advice",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EDITOR_REASON",

@@ -6,7 +6,6 @@ glue maps Pelican articles to and from these records.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,15 +38,6 @@ class RelatedEntry(NamedTuple):
     score: float | None
     reasons: tuple[str, ...]
     parts: tuple[float, ...] = ()
-
-
-def parse_manual(value: object) -> list[str]:
-    """Slugs from a ``Related:`` line: commas and/or spaces between them."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(v) for v in value)
-    return [slug for slug in re.split(r"[,\s]+", str(value).strip()) if slug]
 
 
 def weights_from_settings(values: dict | None) -> Weights:

@@ -37,6 +37,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run numpy's BLAS on one thread while ranking.
+
+    The matrices are small (about 100 x 100 for the LSA sketch), so BLAS's worker threads
+    only spin: on a busy 2-core machine three small eigendecompositions cost 0.3 s of CPU
+    and a second of wall time with them, 6 ms without.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def text_rows(docs: Sequence[Doc]) -> sp.csr_matrix:
     """The docs' tf-idf rows, with the general-English prior while the site is small."""
     counts, terms = count_matrix(docs)
@@ -46,6 +60,7 @@ def text_rows(docs: Sequence[Doc]) -> sp.csr_matrix:
 
 
 @paused_gc()
+@one_blas_thread()
 def rank_related(
     docs: Sequence[Doc],
     count: int = 5,
