@@ -1,4 +1,4 @@
-"""Settings for working on the site locally: relative URLs, no feeds, fast rebuilds.
+"""Settings for working on the site locally: relative URLs, feeds as in production.
 
 Byline's own settings (BYLINE_*) have defaults in plugins/byline/settings.py; the README
 lists them all. Set here only what your site changes.
@@ -7,7 +7,9 @@ lists them all. Set here only what your site changes.
 AUTHOR = "Maya Okafor"
 SITENAME = "The Counter"
 SITESUBTITLE = "Opinion from people who run small businesses"
-SITEURL = ""
+# Pages link relatively (any port works); feeds need absolute links, which point at
+# `invoke serve`, as the newsletter's do. publishconf.py sets the real address.
+SITEURL = "http://127.0.0.1:8000"
 
 PATH = "content"
 SLUGIFY_SOURCE = "basename"  # content/<slug>.md is published at /<slug>/
@@ -46,12 +48,13 @@ DEFAULT_PAGINATION = 10
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 
-# Local work: no feeds (publishconf.py turns them on)
-FEED_ALL_ATOM = None
-FEED_ALL_RSS = None
-CATEGORY_FEED_ATOM = None
+# The same feeds as the production site, so the preview shows what readers will get
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/section/{slug}.atom.xml"
 TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
 AUTHOR_FEED_RSS = None
 
 RELATIVE_URLS = True

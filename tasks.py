@@ -15,7 +15,6 @@ from byline.settings import apply_defaults
 from invoke import Collection, task
 from invoke.main import program
 from pelican import main as pelican_main
-from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 
 OPEN_BROWSER_ON_SERVE = os.environ.get("BYLINE_OPEN_BROWSER", "") == "1"
@@ -91,8 +90,10 @@ def _port(port) -> int:
 
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
 def serve(c, port=""):
-    """Serve the local build (output/) at http://127.0.0.1:8000/, building it first if needed"""
+    """Serve the local build (output/) at http://127.0.0.1:8000/ (building it first if needed);
+    a missing page gets the site's 404 page"""
     from byline.folders import local_build_problem
+    from byline.local_preview import make_server
 
     port = _port(port)
     problem = local_build_problem(Path(CONFIG["deploy_path"]))
@@ -100,14 +101,8 @@ def serve(c, port=""):
         print(f"Building the local site first: {problem} ...")
         rebuild(c)
 
-    class AddressReuseTCPServer(RootedHTTPServer):
-        allow_reuse_address = True
-
-    server = AddressReuseTCPServer(
-        CONFIG["deploy_path"],
-        (CONFIG["host"], port),
-        ComplexHTTPRequestHandler,
-    )
+    # Answers like the real host: a missing path gets the theme's 404 page, status 404.
+    server = make_server(CONFIG["deploy_path"], CONFIG["host"], port)
     url = f"http://{CONFIG['host']}:{port}/"
     if OPEN_BROWSER_ON_SERVE:
         import webbrowser
@@ -115,7 +110,12 @@ def serve(c, port=""):
         webbrowser.open(url)
 
     sys.stderr.write(f"Serving {CONFIG['deploy_path']}/ at {url} (Ctrl-C to stop) ...\n")
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        sys.stderr.write("Stopped.\n")
+    finally:
+        server.server_close()
 
 
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
@@ -134,6 +134,7 @@ def preview(c):
 @task(help={"port": f"the port to serve on (default {CONFIG['port']})"})
 def livereload(c, port=""):
     """Automatically reload browser tab upon file modification."""
+    from byline.local_preview import watch_globs
     from livereload import Server
 
     port = _port(port)
@@ -144,24 +145,8 @@ def livereload(c, port=""):
 
     cached_build()
     server = Server()
-    theme_path = SETTINGS["THEME"]
-    watched_globs = [
-        CONFIG["settings_base"],
-        f"{theme_path}/templates/**/*.html",
-        "{}/{}".format(SETTINGS["PATH"], "authors.toml"),
-    ]
-
-    content_file_extensions = [".md", ".rst"]
-    for extension in content_file_extensions:
-        content_glob = "{}/**/*{}".format(SETTINGS["PATH"], extension)
-        watched_globs.append(content_glob)
-
-    static_file_extensions = [".css", ".js"]
-    for extension in static_file_extensions:
-        static_file_glob = f"{theme_path}/static/**/*{extension}"
-        watched_globs.append(static_file_glob)
-
-    for glob in watched_globs:
+    # Posts, authors.toml, images, the theme, the settings and the pageview snapshot
+    for glob in watch_globs(SETTINGS, CONFIG["settings_base"]):
         server.watch(glob, cached_build)
 
     if OPEN_BROWSER_ON_SERVE:

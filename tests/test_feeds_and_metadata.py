@@ -39,8 +39,9 @@ def test_feeds_parse_and_carry_absolute_ids_in_publish_mode(demo_publish):
     ]
 
 
-def test_local_build_writes_no_feeds(demo_site):
-    assert not (demo_site / "feeds").exists()
+def test_local_build_writes_the_feeds_with_links_to_the_local_server(demo_site):
+    feed = feedparser.parse((demo_site / "feeds/all.atom.xml").read_bytes())
+    assert feed.entries and feed.entries[0].link.startswith("http://127.0.0.1:8000/")
 
 
 def test_article_head_has_canonical_open_graph_and_twitter_tags(demo_publish):

@@ -27,7 +27,7 @@ def test_defaults_give_a_weekly_tuesday_newsletter_named_after_the_site():
     assert conf.utm is True
     assert conf.max_html_kb == 90
     assert conf.site_url == "https://example.com"
-    assert conf.subscribe_url == "https://example.com/"
+    assert conf.subscribe_url == "https://example.com/newsletter/"  # the page with the form
     assert conf.language == "en"
     assert conf.timezone == "UTC"
 

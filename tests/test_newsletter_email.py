@@ -119,7 +119,8 @@ def test_one_call_to_action_forward_by_default_reply_when_set():
         assert output.count("Forward this email to a friend") == 1
         assert "hit reply" not in output
     signup = [a for a in doc(html).iter("a") if a.text_content().startswith("Sign up")]
-    assert [a.get("href") for a in signup] == [utm("https://example.com/")]
+    # forwarded readers land where the sign-up form is, not on the home page
+    assert [a.get("href") for a in signup] == [utm("https://example.com/newsletter/")]
     _, html, text = render(BYLINE_NEWSLETTER_CALL_TO_ACTION="reply")
     for output in (doc(html).text_content(), text):
         assert output.count("Just hit reply") == 1

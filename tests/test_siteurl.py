@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from byline.siteurl import non_public_reason
+from byline.siteurl import is_this_machine, non_public_reason
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,21 @@ def test_each_non_public_address_gets_its_own_reason(url, reason):
 @pytest.mark.parametrize("url", ["http://[2606:4700::1]", "HTTPS://Fernhill.COM/columns/"])
 def test_public_ipv6_and_upper_case_addresses_pass(url):
     assert non_public_reason(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8001/", True),
+        ("http://[::1]:8000", True),
+        ("http://0.0.0.0:8000", True),
+        ("", False),
+        ("https://thecounter.example.com", False),
+        ("http://192.168.1.20", False),  # a staging server on the office network is a site
+        ("https://shop.fernhill.co.uk/blog", False),
+    ],
+)
+def test_a_local_builds_address_is_told_from_a_sites(url, local):
+    """Most read ignores the host of a local build's SITEURL, and only of that."""
+    assert is_this_machine(url) is local

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .newsletter_layout import ARCHIVE_URL, FEED_URLS
+from .newsletter_layout import ARCHIVE_URL, FEED_URLS, THANKS_SAVE_AS, builds_thanks_page
 from .settings import default
 
 _EXPORT = "BYLINE_NEWSLETTER_EXPORT"
@@ -27,6 +27,7 @@ _EXPORT = "BYLINE_NEWSLETTER_EXPORT"
 GENERATED, PAGE, POST = 0, 1, 2
 # Byline's digest writes newsletter/<n>/ and its feeds; /newsletter/ is the archive the
 # emails and feeds link to, so a post may not take it (a page may: it is that archive).
+# /newsletter/thanks/ is written by the digest's generator whether or not issues are.
 NEWSLETTER_ARCHIVE = ARCHIVE_URL + "index.html"
 NEWSLETTER_FILES = (FEED_URLS["atom"], FEED_URLS["rss"])
 _FEEDS = ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS")
@@ -100,6 +101,8 @@ def generated_pages(settings: dict[str, Any]) -> list[Claim]:
         for path in NEWSLETTER_FILES:
             claims.append(Claim(path, "the newsletter feed", GENERATED))
         claims.append(Claim(NEWSLETTER_ARCHIVE, "the newsletter archive", PAGE, reserved=True))
+    if builds_thanks_page(settings):
+        claims.append(Claim(THANKS_SAVE_AS, "the newsletter's thank-you page", GENERATED))
     return claims
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 from pelican.generators import Generator
 
-logger = logging.getLogger(__name__)
+from .siteurl import LOCAL_SITE_URL  # where `invoke serve` shows a local build
 
-LOCAL_SITE_URL = "http://127.0.0.1:8000"  # where `invoke serve` shows a local build
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -212,12 +212,14 @@ class NewsletterGenerator(Generator):
         from .newsletter import build_feeds, format_date, render_feed_html
         from .newsletter_layout import ARCHIVE_URL, FEED_URLS
 
+        self._write_thanks(writer)
         if not self.issues:
             return
         output = Path(self.output_path)
         template = self.get_template("newsletter_issue")
         entries = []
-        for exported in self.issues:
+        links = list(reversed(self.context["newsletter_issues"]))  # oldest first, as self.issues
+        for index, exported in enumerate(self.issues):
             issue = exported.issue
             folder = output / exported.url
             if exported.frozen is not None:
@@ -235,6 +237,8 @@ class NewsletterGenerator(Generator):
                 issue_date=format_date(issue.date),
                 issue_html=render_feed_html(issue, self.newsletter, every_story=True),
                 email_site_url=issue.site_url or self.newsletter.site_url,
+                previous_issue=links[index - 1] if index > 0 else None,
+                next_issue=links[index + 1] if index + 1 < len(links) else None,
             )
         site_url = self.newsletter.site_url
         atom, rss = build_feeds(
@@ -248,6 +252,28 @@ class NewsletterGenerator(Generator):
         )
         (output / FEED_URLS["atom"]).write_text(atom, encoding="utf-8")
         (output / FEED_URLS["rss"]).write_text(rss, encoding="utf-8")
+
+    def _write_thanks(self, writer) -> None:
+        """The page the sign-up provider sends a new reader to: confirm, then go on reading.
+
+        Not an article or a page, so no feed lists it; the sitemap leaves it out
+        (``plugin.on_initialized``) and the page itself says noindex.
+        """
+        from .newsletter_layout import ARCHIVE_URL, THANKS_SAVE_AS, THANKS_URL, builds_thanks_page
+
+        if not builds_thanks_page(self.settings):
+            return
+        pages = self.context.get("pages") or []
+        has_archive = any(getattr(p, "url", None) == ARCHIVE_URL for p in pages)
+        writer.write_file(
+            THANKS_SAVE_AS,
+            self.get_template("newsletter_thanks"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            thanks_url=THANKS_URL,
+            archive_url=ARCHIVE_URL if has_archive else "",
+            newsletter_name=self.settings["BYLINE_NEWSLETTER_NAME"] or self.settings["SITENAME"],
+        )
 
     def _write_composed(self, exported: ExportedIssue, folder: Path) -> None:
         from .durable import write_atomic

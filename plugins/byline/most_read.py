@@ -61,7 +61,7 @@ def choose_most_read(
     matched = match_views(
         status.snapshot.views,
         by_path.keys(),
-        str(settings.get("SITEURL") or ""),
+        _analytics_site_url(settings),
         settings["BYLINE_PAGEVIEWS_REDIRECTS"],
     )
     views = dict(matched.views)
@@ -72,6 +72,19 @@ def choose_most_read(
         problem = "no pageviews in the snapshot match a published article"
         return _latest(records, count, problem, views, matched.describe())
     return MostRead(ranked, RANKED_HEADING, True, views, "", matched.describe())
+
+
+def _analytics_site_url(settings: Mapping[str, Any]) -> str:
+    """The SITEURL whose host full URLs in the snapshot must have, or "" for any host.
+
+    A local build's SITEURL (http://127.0.0.1:8000, so its feeds have absolute links) is
+    no address analytics ever saw: matching against it would drop every view recorded as
+    a full URL, and the preview's Most read would differ from the real site's.
+    """
+    from .siteurl import is_this_machine
+
+    site_url = str(settings.get("SITEURL") or "")
+    return "" if is_this_machine(site_url) else site_url
 
 
 def _rank(

@@ -35,11 +35,30 @@ def on_initialized(pelican) -> None:
     environment = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
     environment["autoescape"] = True
     pelican.settings["JINJA_ENVIRONMENT"] = environment
+    # The newsletter's thank-you page says noindex; the sitemap must not list it either.
+    _keep_out_of_sitemap(pelican.settings)
     # Per-issue newsletter files are not articles.
     overrides = pelican.settings["BYLINE_NEWSLETTER_OVERRIDES"]
     excludes = list(pelican.settings.get("ARTICLE_EXCLUDES") or [])
     if overrides not in excludes:
         pelican.settings["ARTICLE_EXCLUDES"] = [*excludes, overrides]
+
+
+def _keep_out_of_sitemap(settings: dict) -> None:
+    """Add the thank-you page to the sitemap plugin's exclusions (a copy: never the
+    dict pelicanconf.py made, which other builds in the same process share)."""
+    import re
+
+    from .newsletter_layout import THANKS_URL, builds_thanks_page
+
+    if not builds_thanks_page(settings):
+        return
+    sitemap = dict(settings.get("SITEMAP") or {})
+    pattern = "^" + re.escape(THANKS_URL) + "$"
+    excluded = list(sitemap.get("exclude") or ())
+    if pattern not in excluded:
+        sitemap["exclude"] = [*excluded, pattern]
+    settings["SITEMAP"] = sitemap
 
 
 def on_get_generators(pelican):
@@ -484,10 +503,17 @@ class MostReadBlock(NamedTuple):
 
 
 def on_generator_init(generator) -> None:
-    """Give the generator's templates a fresh story-card memo (``byline_memo``)."""
+    """Give the generator's templates a fresh story-card memo (``byline_memo``) and the
+    sign-up block's words for the newsletter's period (``byline_signup``)."""
     from .cards import RenderMemo
+    from .newsletter.wording import signup_wording
 
+    settings = generator.settings
     generator.env.globals["byline_memo"] = RenderMemo()
+    name = settings.get("BYLINE_NEWSLETTER_NAME") or settings.get("SITENAME") or ""
+    generator.env.globals["byline_signup"] = signup_wording(
+        name, settings["BYLINE_NEWSLETTER_PERIOD"]
+    )
 
 
 def register() -> None:

@@ -250,6 +250,7 @@ class NewsletterSection:
     export: bool = setting("BYLINE_NEWSLETTER_EXPORT", True)
     overrides: str = setting("BYLINE_NEWSLETTER_OVERRIDES", "newsletter")
     form_url: str = setting("BYLINE_NEWSLETTER_FORM_URL", "")
+    thanks_url: str = setting("BYLINE_NEWSLETTER_THANKS_URL", "")
     name: str = setting("BYLINE_NEWSLETTER_NAME", "")
     pitch: str = setting(
         "BYLINE_NEWSLETTER_PITCH", "If you enjoyed this article, why not join our newsletter?"

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 OVERRIDE = "BYLINE_ALLOW_NON_PUBLIC_URL"
 PLACEHOLDER_SITE_URL = "https://thecounter.example.com"  # what publishconf.py ships with
+LOCAL_SITE_URL = "http://127.0.0.1:8000"  # where `invoke serve` shows a local build
 
 _RESERVED_SUFFIXES = (
     ".test",
@@ -109,3 +110,14 @@ def allows_non_public(settings: Mapping | None = None, environ: Mapping | None =
     if settings is not None and bool(settings.get(OVERRIDE)):
         return True
     return environ is not None and str(environ.get(OVERRIDE, "")).strip() in ("1", "true", "yes")
+
+
+def is_this_machine(url: str | None) -> bool:
+    """Whether ``url`` points at this computer (``localhost``, a loopback or unspecified
+    address), as a local build's SITEURL does: an address for the preview, never the
+    site's own, so nothing may take it for the address readers and analytics see."""
+    host = _host(str(url or "").strip())
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    address = _ip_address(host)
+    return address is not None and (address.is_loopback or address.is_unspecified)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import BylineSettingsError
+from ..newsletter_layout import ARCHIVE_URL
 from ..settings import NewsletterSection, read_section
 
 #: The placeholder the sending service replaces with each reader's own unsubscribe link.
@@ -137,7 +138,8 @@ def from_settings(settings: dict[str, Any]) -> NewsletterSettings:
     if not name:
         raise NewsletterConfigError("BYLINE_NEWSLETTER_NAME is empty and so is SITENAME")
     site_url = _site_url(read.site_url, settings)
-    subscribe_url = read.subscribe_url.strip() or site_url + "/"
+    # Forwarded readers land on the newsletter page, where the sign-up form is, not the home page.
+    subscribe_url = read.subscribe_url.strip() or f"{site_url}/{ARCHIVE_URL}"
     if urlsplit(subscribe_url).scheme not in ("http", "https"):
         raise NewsletterConfigError(
             f"BYLINE_NEWSLETTER_SUBSCRIBE_URL must be absolute, got {subscribe_url!r}"
