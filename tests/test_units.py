@@ -75,6 +75,19 @@ def test_a_single_story_author_gets_only_the_sections_other_stories():
     assert _slugs(stories, picks, "dan", "in_section") == ["m2", "m1"]
 
 
+def test_a_story_without_a_byline_or_section_has_no_candidates_for_that_block():
+    stories = [
+        _story("x", 1, "", "Money"),
+        _story("y", 2, "", "Money"),
+        _story("z", 3, "Ann", ""),
+        _story("w", 4, "Ann", ""),
+    ]
+    picks = more_from(stories, 4)
+    # no byline: no "More from" list; the section's other stories are all by someone else
+    assert _slugs(stories, picks, "x") == [] and _slugs(stories, picks, "x", "in_section") == ["y"]
+    assert _slugs(stories, picks, "z") == ["w"] and _slugs(stories, picks, "z", "in_section") == []
+
+
 def test_authors_file_parses_role_bio_photo_links():
     profiles = parse_authors(
         '["Ann Lee"]\nrole = "Ann is co-founder of X."\nbio = "Bio."\n'

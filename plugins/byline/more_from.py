@@ -49,10 +49,18 @@ def more_from(records: Sequence[_Story], count: int, spare: int = 0) -> list[Mor
     sections: dict[tuple[str, str], tuple[int, ...]] = {}
     picks: list[MoreFrom] = []
     for index, record in enumerate(records):
+        # No byline or no section: no such block on the page, so no candidates for it
+        # (an unshown list must not take stories away from the blocks below).
         own = [other for other in by_author[record.author][: limit + 1] if other != index]
+        if not record.author:  # every other story of the section is by someone else
+            pool = by_section[record.section] if record.section else []
+            others = tuple([other for other in pool[: limit + 1] if other != index][:limit])
+            picks.append(MoreFrom((), others))
+            continue
         key = (record.section, record.author)
         if key not in sections:
-            sections[key] = _others(records, by_section[record.section], record.author, limit)
+            pool = by_section[record.section] if record.section else []
+            sections[key] = _others(records, pool, record.author, limit)
         picks.append(MoreFrom(tuple(own[:limit]), sections[key]))  # shared, never changed
     return picks
 
