@@ -56,10 +56,10 @@ def test_more_from_keeps_the_authors_stories_apart_from_the_sections():
     assert "a1" not in _slugs(stories, picks, "a1")
 
 
-def test_more_from_breaks_date_ties_by_slug_and_honours_count_and_spare():
+def test_more_from_breaks_date_ties_by_slug_and_honours_count():
     stories = [_story(s, 1, "Ann", "X") for s in ("c", "a", "b", "d", "e")]
     assert _slugs(stories, more_from(stories, 2), "d") == ["a", "b"]
-    assert _slugs(stories, more_from(stories, 2, spare=1), "d") == ["a", "b", "c"]
+    assert _slugs(stories, more_from(stories, 3), "d") == ["a", "b", "c"]
     assert _slugs(stories, more_from(stories, 0), "d") == []
 
 

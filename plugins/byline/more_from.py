@@ -6,8 +6,8 @@ under two headings: a list called "More from Dan Hartley" must hold only Dan Har
 stories. Newest first, date ties by slug. Linear in the number of articles: each group is
 sorted once and each article takes the head of it.
 
-Each list holds up to ``count + spare`` stories: ``blocks.page_blocks`` leaves out the ones
-the page shows higher up and tops up from the spares (``blocks.candidates_needed``).
+Ask for more than the block shows (``blocks.candidates_needed``): ``blocks.page_blocks``
+leaves out the stories the page lists higher up and tops the block up from the spares.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ class MoreFrom(NamedTuple):
     in_section: tuple[int, ...]  # the same section's stories by other authors
 
 
-def more_from(records: Sequence[_Story], count: int, spare: int = 0) -> list[MoreFrom]:
-    """For every record, up to ``count + spare`` of the author's other stories and as many
-    of the section's stories by someone else."""
-    limit = max(0, count) + max(0, spare)
+def more_from(records: Sequence[_Story], count: int) -> list[MoreFrom]:
+    """For every record, up to ``count`` of the author's other stories and as many of the
+    section's stories by someone else."""
+    limit = max(0, count)
     order = sorted(
         range(len(records)), key=lambda i: (-records[i].date.timestamp(), records[i].slug)
     )

@@ -230,7 +230,7 @@ def on_article_generator_finalized(generator) -> None:
     # every page in page order, so no story is listed twice on one page.
     _attach_related(generator)
     shown_above = 1 + max((len(a.related) for a in generator.articles), default=0)
-    pools = _attach_more_from(generator, shown_above)
+    pools = _more_from_candidates(generator, shown_above)
     shown_above += int(settings["BYLINE_MORE_FROM_COUNT"])
     most_read = _attach_most_read(generator, shown_above)
     _attach_blocks(generator, everything, pools, most_read)
@@ -316,15 +316,14 @@ def _record(article, settings: dict, source: str):
     )
 
 
-def _attach_more_from(generator, shown_above: int) -> list:
+def _more_from_candidates(generator, shown_above: int) -> list:
     """The published articles' More from / More in candidates (``more_from.MoreFrom``),
     with spares for the stories ``shown_above`` them on a page."""
     from .blocks import candidates_needed
     from .more_from import more_from
 
-    count = int(generator.settings["BYLINE_MORE_FROM_COUNT"])
-    spare = candidates_needed(count, shown_above) - count
-    return more_from([article.record for article in generator.articles], count, spare)
+    wanted = candidates_needed(int(generator.settings["BYLINE_MORE_FROM_COUNT"]), shown_above)
+    return more_from([article.record for article in generator.articles], wanted)
 
 
 def _attach_blocks(generator, everything: list, pools: list, most_read: tuple[int, ...]) -> None:
