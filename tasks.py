@@ -46,6 +46,19 @@ CONFIG = {
 }
 
 
+def emit(text: str = "") -> None:
+    """Print a task's output, and stop quietly when the reader has gone: `invoke related
+    --json | head -1` closes the pipe after one line, which is no error worth a traceback.
+    The exit status is still 1 (as Python advises), so a script with pipefail, or a
+    publish whose output was cut, does not take the cut-short run for a finished one."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python flushes stdout again on the way out; send that to nowhere, not a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
 @task
 def clean(c):
     """Empty both build folders: output/ (local) and public/ (production)"""
@@ -56,7 +69,7 @@ def clean(c):
             shutil.rmtree(folder)
             os.makedirs(folder)
             emptied.append(f"{folder}/ ({what})")
-    print(f"Emptied {' and '.join(emptied)}." if emptied else "Nothing to clean: no build yet.")
+    emit(f"Emptied {' and '.join(emptied)}." if emptied else "Nothing to clean: no build yet.")
 
 
 @task
@@ -247,12 +260,12 @@ def lint(c, fix=False, quiet_when_clean=False):
     try:
         if fix:
             for _path, _text, diff in fix_site(content, SETTINGS, write=True):
-                print(diff)
+                emit(diff)
         findings = lint_site(content, SETTINGS)
     except LintConfigError as error:
         sys.exit(f"lint: pelicanconf.py: {error}")
     if findings or not quiet_when_clean:
-        print(format_findings(findings, files_checked=len(sources(content, SETTINGS))))
+        emit(format_findings(findings, files_checked=len(sources(content, SETTINGS))))
     status = exit_code(findings)
     if status and not quiet_when_clean:
         sys.exit(status)
@@ -285,9 +298,9 @@ def new_post(c, title, author=""):
         path = write_draft(content, title, byline, category)
     except (ValueError, FileExistsError) as error:
         sys.exit(f"new-post: {error}")
-    print(f"Wrote {path} (by {byline}).")
-    print("Fill in the TODO lines, then delete `Status: draft` to publish; `invoke publish`")
-    print("refuses while any of the placeholders it wrote are left (`invoke lint` lists them).")
+    emit(f"Wrote {path} (by {byline}).")
+    emit("Fill in the TODO lines, then delete `Status: draft` to publish; `invoke publish`")
+    emit("refuses while any of the placeholders it wrote are left (`invoke lint` lists them).")
 
 
 @task(
@@ -295,15 +308,24 @@ def new_post(c, title, author=""):
     positional=["slug"],
 )
 def related(c, slug):
-    """Show an article's related stories with scores and reasons; --json for all of them"""
-    from byline.related_report import UnknownSlugError, picks_as_json, picks_as_text, read_articles
+    """Show an article's related stories with scores and reasons, and what each block of its
+    page shows after the dedupe; --json for all of them"""
+    from byline.related_report import (
+        UnknownSlugError,
+        most_read_heading,
+        picks_as_json,
+        picks_as_text,
+        read_articles,
+    )
 
-    articles = read_articles(SETTINGS_FILE_BASE)
+    context: dict = {}
+    articles = read_articles(SETTINGS_FILE_BASE, context=context)
+    heading = most_read_heading(context)
     if slug == "--json":  # invoke hands an unknown flag to the positional argument
-        print(picks_as_json(articles))
+        emit(picks_as_json(articles, heading))
         return
     try:
-        print(picks_as_text(articles, slug))
+        emit(picks_as_text(articles, slug, heading))
     except UnknownSlugError as error:
         sys.exit(f"related: {error}")
 
@@ -330,7 +352,7 @@ def pageviews(c, keep_going=False, allow_empty=False):
             print(message, file=sys.stderr)
             return
         sys.exit(message)
-    print("\n".join(summary.lines()))
+    emit("\n".join(summary.lines()))
 
 
 @task(name="preview")

@@ -76,9 +76,9 @@ time_it(generators.PagesGenerator, "generate_output", "write pages")
 if "byline.plugin" in override.get("PLUGINS", []):
     from byline import plugin
     from byline.digest import NewsletterGenerator
-    for name, label in (("_prepare", "records"), ("_attach_more_from", "more from"),
+    for name, label in (("_prepare", "records"), ("_more_from_candidates", "more from"),
                         ("_attach_related", "related"), ("_attach_most_read", "most read"),
-                        ("_lint_on_build", "lint"),
+                        ("_attach_blocks", "blocks"), ("_lint_on_build", "lint"),
                         ("on_article_generator_pretaxonomy", "collisions")):
         time_it(plugin, name, label)
     for name in ("generate_context", "generate_output"):
@@ -250,8 +250,9 @@ def print_steps(count: int, plain_s: float, steps: dict) -> None:
     """Where the time goes: each step's CPU seconds and its share of the plain build.
 
     "read articles" holds Byline's steps that run while Pelican reads (records, more from,
-    related, most read, lint, collisions); "other" is what no step names (settings, static
-    files, feeds, archives, sitemap, Python's start).
+    related, most read, blocks: the per-page dedupe of the story blocks, lint,
+    collisions); "other" is what no step names (settings, static files, feeds, archives,
+    sitemap, Python's start).
     """
     print(f"\nwhere the time goes at {count:,} articles (CPU s; share of plain Pelican)")
     labels = sorted({label for named in steps.values() for label in named}, key=str.lower)

@@ -29,7 +29,7 @@ def test_article_parts_stand_in_newspaper_order(demo_site):
         "//nav[@class='share']",
         "//aside[@class='author-bio']",
         "//section[@class='signup']",
-        "//section[contains(@class,'more-from')]",
+        "//section[contains(@class,'related-stories')]",
     ]
     positions = [_position(doc, xpath) for xpath in order]
     assert positions == sorted(positions)
@@ -117,15 +117,15 @@ def test_newsletter_signup_posts_to_the_provider(demo_site):
     assert form.xpath(f".//input[@id='{label_for}']")
 
 
-def test_more_from_lists_the_authors_latest_other_stories_in_rank_order(demo_site):
-    block = page(demo_site, ARTICLE).xpath("//section[contains(@class,'more-from')]")[0]
-    assert block.xpath("string(.//h2)") == "More from Priya Nair"
+def test_more_from_lists_the_authors_other_stories_not_already_related(demo_site):
+    doc = page(demo_site, "say-no-to-friday-deadlines/")
+    block = doc.xpath("//section[contains(@class,'more-from')]")[0]
+    assert block.xpath("string(.//h2)") == "More from Maya Okafor"
     hrefs = [a.get("href") for a in block.xpath(".//h3/a")]
-    assert [h.strip("./").split("/")[-1] for h in hrefs] == [
-        "keep-the-spreadsheet",
-        "late-payers-are-a-process-problem",
-        "raise-your-prices-early",
-        # then the newest story of the same section (Money) by anyone else: none exists,
-        # so the list stops at Priya's three other pieces
-    ]
-    assert ARTICLE.strip("/") not in " ".join(hrefs)
+    # Maya's three other pieces, newest first, less the two Related stories lists already
+    assert [h.strip("./").split("/")[-1] for h in hrefs] == ["stop-boosting-posts"]
+    related = doc.xpath("//section[contains(@class,'related-stories')]//h3/a/@href")
+    assert sum("case-for-a-boring-newsletter" in h for h in related) == 1
+    assert sum("about-page-does-the-selling" in h for h in related) == 1
+    # and the same section's stories (Clients) by others are all in Related too
+    assert not doc.xpath("//section[contains(@class,'more-in-section')]")

@@ -36,12 +36,28 @@ def test_demo_home_shows_the_sample_snapshots_top_five_in_order(demo_site):
     assert _block(page(demo_site, "index.html")) == ("most-read", "Most read", TOP)
 
 
-def test_article_page_leaves_itself_out_of_most_read(demo_site):
-    kind, heading, slugs = _block(page(demo_site, "raise-your-prices-early/"))
+def test_article_page_leaves_itself_and_the_blocks_above_out_of_most_read(demo_site):
+    doc = page(demo_site, "raise-your-prices-early/")
+    kind, heading, slugs = _block(doc)
     assert (kind, heading) == ("most-read", "Most read")
-    assert slugs == [s for s in TOP if s != "raise-your-prices-early"] + [
-        "hire-for-the-second-year"
+    above = {
+        a.get("href").rstrip("/").split("/")[-1]
+        for a in doc.xpath(
+            "//section[contains(@class,'related-stories') or contains(@class,'more-from')"
+            " or contains(@class,'more-in-section')]//h3/a"
+        )
+    }
+    # the page's own story and the five Related stories (among them late-payers, say-no
+    # and cash-flow of the top five) are left out; the block tops up from further down
+    assert {"late-payers-are-a-process-problem", "cash-flow-is-a-calendar"} <= above
+    assert slugs == [
+        "stop-boosting-posts",
+        "hire-for-the-second-year",
+        "buy-the-good-chisel",
+        "job-ad-a-good-joiner-would-answer",
+        "networking-without-the-name-badge",
     ]
+    assert not above & set(slugs)
 
 
 def test_every_article_knows_its_views():
@@ -70,11 +86,14 @@ POSTS = {
     f"post-{i}.md": f"Title: Post {i}\nDate: 2026-01-0{i} 09:00\nSummary: s.\n\nBody {i}.\n"
     for i in range(1, 5)
 }
+# Only the Most read block on these pages: with four posts, Related and More from would
+# list them all first and leave Most read nothing (each story is shown once per page).
+ALONE = {"BYLINE_RELATED_COUNT": 0, "BYLINE_MORE_FROM_COUNT": 0}
 
 
 def test_stale_snapshot_shows_latest_and_warns(site, tmp_path, warnings_log):
     _write_snapshot(tmp_path, datetime.now(UTC) - timedelta(days=30), {"/post-1/": 10})
-    output = site(POSTS, BYLINE_MOST_READ_MAX_AGE_DAYS=7)
+    output = site(POSTS, BYLINE_MOST_READ_MAX_AGE_DAYS=7, **ALONE)
     assert _block(page(output, "post-1/")) == (
         "latest-stories",
         "Latest",
@@ -88,12 +107,12 @@ def test_stale_snapshot_shows_latest_and_warns(site, tmp_path, warnings_log):
 
 def test_fresh_snapshot_ranks_and_missing_one_falls_back(site, tmp_path, warnings_log):
     _write_snapshot(tmp_path, datetime.now(UTC), {"/post-2/": 30, "/post-3/?x=1": 50})
-    output = site(POSTS, BYLINE_MOST_READ_MAX_AGE_DAYS=7)
+    output = site(POSTS, BYLINE_MOST_READ_MAX_AGE_DAYS=7, **ALONE)
     assert _block(page(output, "index.html")) == ("most-read", "Most read", ["post-3", "post-2"])
     assert not [m for m in warnings_log() if m.startswith("Most read")]
 
     (tmp_path / "data" / "pageviews.json").unlink()
-    output = site(POSTS)
+    output = site(POSTS, **ALONE)
     assert _block(page(output, "post-1/"))[:2] == ("latest-stories", "Latest")
     assert any("no pageview snapshot" in m for m in warnings_log())
 

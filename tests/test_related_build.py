@@ -13,11 +13,13 @@ from conftest import ROOT, page, write_site
 INVOKE = Path(sys.executable).parent / "invoke"
 
 
+def _paths(block) -> list[str]:
+    return ["/" + a.get("href").lstrip("./") for a in block.xpath(".//h3/a")]
+
+
 def _block_paths(doc) -> list[str]:
     block = doc.xpath("//section[contains(@class,'related-stories')]")
-    if not block:
-        return []
-    return ["/" + a.get("href").lstrip("./") for a in block[0].xpath(".//h3/a")]
+    return _paths(block[0]) if block else []
 
 
 def test_demo_article_shows_five_related_stories_with_image_headline_standfirst(demo_site):
@@ -49,6 +51,15 @@ def test_invoke_related_json_matches_every_built_block(demo_site):
         for pick in picks:  # each pick carries its score, why, and what decided it
             assert pick["reasons"] and pick["decided_by"] in pick["signals"]
             assert abs(sum(pick["signals"].values()) - pick["score"]) < 1e-3
+    # the list is the page's after the dedupe, and says so; so is every block it reports
+    assert data["after_dedupe"] is True and "never takes one out" in data["dedupe_note"]
+    for url, blocks in data["shown_on_page"].items():
+        doc = page(demo_site, url.strip("/") + "/")
+        built = [
+            (s.get("class").split()[-1], s.xpath("string(.//h2)"), _paths(s))
+            for s in doc.xpath("//div[@class='story-blocks']/section")
+        ]
+        assert [(b["block"], b["heading"], b["urls"]) for b in blocks] == built
 
 
 def test_invoke_related_slug_prints_scores_and_reasons():
@@ -64,9 +75,17 @@ def test_invoke_related_slug_prints_scores_and_reasons():
     assert lines[0].startswith('Related stories for "Raise your prices before you need to"')
     # 13 articles: the editor is told text relevance means little here, then the 5 picks
     assert "too few for text relevance to mean much" in lines[1]
-    assert len(lines) == 7
     assert "text match" in result.stdout and "shared tags: cash flow" in result.stdout
-    assert all(" by " in line for line in lines[2:])
+    assert all(" by " in line for line in lines[2:7])
+    # then what the page shows, block by block, after the dedupe
+    assert lines[7].startswith("Shown on the page, after the dedupe")
+    assert lines[8] == "  Related stories: the 5 above, as listed (the first block)"
+    assert lines[9:11] == [
+        "  More from Priya Nair: (not shown: nothing left for it)",
+        "  More in Money: (not shown: nothing left for it)",
+    ]
+    assert lines[11].startswith("  Most read: stop-boosting-posts, hire-for-the-second-year")
+    assert len(lines) == 12
     wrong = subprocess.run(
         [str(INVOKE), "related", "raise-your-price"],
         cwd=ROOT,
@@ -121,3 +140,29 @@ def test_picks_are_identical_with_the_content_cache_on_or_off(tmp_path):
     first, second = picks(**cached), picks(**cached)  # the second reads from the cache
     assert (tmp_path / "c").exists()
     assert cold == first == second
+
+
+def _pipe(command: str) -> subprocess.CompletedProcess:
+    """Run ``command`` through a shell pipeline from the project folder, with bash's
+    PIPESTATUS (each command's exit status) printed to stderr at the end."""
+    return subprocess.run(
+        ["bash", "-c", f'{command}; echo "status ${{PIPESTATUS[*]}}" >&2'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_invoke_related_closes_quietly_when_the_reader_stops_early():
+    for form, first in (("--json", "{"), ("raise-your-prices-early", "Related stories for")):
+        head = _pipe(f"{INVOKE} related {form} | head -1")
+        assert head.stdout.startswith(first) and head.stdout.count("\n") == 1
+        # a reader gone before anything is written: the pipe is surely closed by then
+        gone = _pipe(f"{INVOKE} related {form} | true")
+        for result in (head, gone):
+            assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+            assert "Exception ignored" not in result.stderr
+        # invoke stops with 1, as Python advises for a closed pipe; the pipeline's own
+        # status is the reader's
+        assert gone.stderr.rstrip().endswith("status 1 0")

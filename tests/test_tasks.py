@@ -385,3 +385,16 @@ def test_lint_reports_like_a_compiler_and_fix_repairs_the_safe_ones(project):
     assert fixed.returncode == 0, fixed.stdout
     assert "+It doesn't matter. Café time." in fixed.stdout  # the diff is shown
     assert (project / "content" / "oops.md").read_text().endswith("It doesn't matter. Café time.\n")
+
+
+def test_lint_piped_into_a_reader_that_has_gone_stops_without_a_traceback(project):
+    (project / "content" / "post.md").write_text("Title: A post\nDate: 2026-01-01\n\nBody.\n")
+    result = subprocess.run(
+        ["bash", "-c", f'{INVOKE} lint | true; echo "status ${{PIPESTATUS[*]}}" >&2'],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.stderr.rstrip().endswith(" 0")  # the pipeline's status: the reader's

@@ -32,13 +32,13 @@ def _story(slug, day, author, section):
     return ArticleRecord(slug, f"{slug}/", slug, date, author=author, section=section)
 
 
-def _slugs(stories, picks, slug):
-    """One story's picks, as slugs."""
+def _slugs(stories, picks, slug, which="by_author"):
+    """One story's candidates of one kind, as slugs."""
     index = [story.slug for story in stories].index(slug)
-    return [stories[other].slug for other in picks[index]]
+    return [stories[other].slug for other in getattr(picks[index], which)]
 
 
-def test_more_from_lists_same_author_newest_first_then_same_section():
+def test_more_from_keeps_the_authors_stories_apart_from_the_sections():
     stories = [
         _story("a1", 1, "Ann", "Money"),
         _story("a2", 2, "Ann", "Tools"),
@@ -48,15 +48,44 @@ def test_more_from_lists_same_author_newest_first_then_same_section():
         _story("c1", 6, "Cat", "Money"),
     ]
     picks = more_from(stories, 4)
-    assert _slugs(stories, picks, "a1") == ["a3", "a2", "c1", "b1"]
-    assert _slugs(stories, picks, "b2") == ["b1"]  # nobody else in People
+    # "More from Ann" holds Ann's stories only, newest first; the section's go apart
+    assert _slugs(stories, picks, "a1") == ["a3", "a2"]
+    assert _slugs(stories, picks, "a1", "in_section") == ["c1", "b1"]  # nobody's Ann's
+    assert _slugs(stories, picks, "b2") == ["b1"]
+    assert _slugs(stories, picks, "b2", "in_section") == []  # nobody else in People
     assert "a1" not in _slugs(stories, picks, "a1")
 
 
 def test_more_from_breaks_date_ties_by_slug_and_honours_count():
-    stories = [_story(s, 1, "Ann", "X") for s in ("c", "a", "b", "d")]
+    stories = [_story(s, 1, "Ann", "X") for s in ("c", "a", "b", "d", "e")]
     assert _slugs(stories, more_from(stories, 2), "d") == ["a", "b"]
+    assert _slugs(stories, more_from(stories, 3), "d") == ["a", "b", "c"]
     assert _slugs(stories, more_from(stories, 0), "d") == []
+
+
+def test_a_single_story_author_gets_only_the_sections_other_stories():
+    stories = [
+        _story("dan", 5, "Dan Hartley", "Money"),
+        _story("m1", 1, "Maya", "Money"),
+        _story("m2", 2, "Maya", "Money"),
+        _story("t1", 3, "Tom", "Tools"),
+    ]
+    picks = more_from(stories, 4)
+    assert _slugs(stories, picks, "dan") == []
+    assert _slugs(stories, picks, "dan", "in_section") == ["m2", "m1"]
+
+
+def test_a_story_without_a_byline_or_section_has_no_candidates_for_that_block():
+    stories = [
+        _story("x", 1, "", "Money"),
+        _story("y", 2, "", "Money"),
+        _story("z", 3, "Ann", ""),
+        _story("w", 4, "Ann", ""),
+    ]
+    picks = more_from(stories, 4)
+    # no byline: no "More from" list; the section's other stories are all by someone else
+    assert _slugs(stories, picks, "x") == [] and _slugs(stories, picks, "x", "in_section") == ["y"]
+    assert _slugs(stories, picks, "z") == ["w"] and _slugs(stories, picks, "z", "in_section") == []
 
 
 def test_authors_file_parses_role_bio_photo_links():
@@ -130,3 +159,46 @@ def test_plain_text_decodes_entities_and_shorten_cuts_at_a_word():
     assert plain_text("<p>It&rsquo;s <em>fine</em> &amp; dandy</p>") == "It’s fine & dandy"
     assert shorten("one two three four", 12) == "one two…"
     assert shorten("short", 12) == "short"
+
+
+def test_page_blocks_show_each_story_once_in_page_order_and_top_up():
+    from byline.blocks import page_blocks
+
+    blocks = page_blocks(
+        "me",
+        related=["r1", "a1"],
+        by_author=["a1", "a2", "a3", "a4"],  # a1 is in Related already
+        in_section=["s1", "r1", "s2"],
+        most_read=["me", "a2", "m1", "s1", "m2", "m3"],
+        more_count=4,
+        most_read_count=2,
+    )
+    assert blocks.related == ["r1", "a1"]
+    assert blocks.more_from == ["a2", "a3", "a4"]  # past the one Related took: all there is
+    assert blocks.more_in == ["s1"]  # the rest of the budget, without r1 (in Related)
+    assert blocks.most_read == ["m1", "m2"]  # not the page itself, a2 or s1 (shown above)
+    links = blocks.all_links()
+    assert len(links) == len(set(links))
+
+
+def test_page_blocks_fall_back_to_the_section_under_its_own_list():
+    from byline.blocks import page_blocks
+
+    blocks = page_blocks(
+        0,
+        [],
+        by_author=[],
+        in_section=[3, 4],
+        most_read=[0, 3, 5],
+        more_count=4,
+        most_read_count=5,
+    )
+    assert (blocks.more_from, blocks.more_in, blocks.most_read) == ([], [3, 4], [5])
+
+
+def test_candidates_needed_covers_the_page_and_the_blocks_above():
+    from byline.blocks import candidates_needed
+
+    # Most read of 5 under Related (5) and More from (4) on an article page: 5 + 1 + 5 + 4
+    assert candidates_needed(5, 1 + 5 + 4) == 15
+    assert candidates_needed(0, 3) == 3 and candidates_needed(-1, -1) == 0

@@ -24,9 +24,10 @@ LATEST_HEADING = "Latest"
 
 @dataclass(frozen=True)
 class MostRead:
-    """The block's stories (positions in the records given), best first, and its heading.
+    """The block's candidates (positions in the records given), best first, and its heading.
 
-    One story more than the block shows: an article page leaves itself out.
+    More than the block shows (``candidates``): an article page leaves itself out, and the
+    stories its blocks above already list (``blocks.page_blocks``).
     """
 
     picks: tuple[int, ...]
@@ -42,11 +43,17 @@ def choose_most_read(
     settings: Mapping[str, Any],
     environ: Mapping[str, str],
     now: datetime,
+    candidates: int | None = None,
 ) -> MostRead:
-    """Rank the published ``records`` (newest first, as Pelican lists them) by pageviews."""
+    """Rank the published ``records`` (newest first, as Pelican lists them) by pageviews.
+
+    ``candidates``: how many to hand over, best first (default: the block's count plus one,
+    as the home page needs: its lead story is left out).
+    """
     from .pageviews import PageviewError, config_from_settings, match_views, snapshot_status
 
-    count = int(settings["BYLINE_MOST_READ_COUNT"])
+    size = int(settings["BYLINE_MOST_READ_COUNT"])
+    count = size + 1 if candidates is None else max(0, candidates)
     by_path = {record.path: index for index, record in enumerate(records)}
     max_age = settings["BYLINE_MOST_READ_MAX_AGE_DAYS"]
     try:
@@ -100,7 +107,7 @@ def _rank(
     half_life = float(settings["BYLINE_MOST_READ_HALF_LIFE_DAYS"] or 0) or None
     entries = rank_most_read(
         views,
-        count=count + 1,  # one spare: an article page leaves itself out
+        count=count,
         exclude=settings["BYLINE_MOST_READ_EXCLUDE"],
         dates={path: records[index].date for path, index in by_path.items()},
         now=now,
@@ -116,5 +123,5 @@ def _latest(
     views: Mapping[str, int] | None = None,
     matched: str = "",
 ) -> MostRead:
-    picks = tuple(range(min(len(records), count + 1)))
+    picks = tuple(range(min(len(records), count)))
     return MostRead(picks, LATEST_HEADING, False, dict(views or {}), problem, matched)

@@ -245,9 +245,14 @@ def on_article_generator_finalized(generator) -> None:
     ]
     for article in everything:
         _prepare(article, settings, profiles)
-    _attach_more_from(generator, everything)
+    # Each core ranks its own candidates (with spares); `_attach_blocks` then settles
+    # every page in page order, so no story is listed twice on one page.
     _attach_related(generator)
-    _attach_most_read(generator)
+    shown_above = 1 + max((len(a.related) for a in generator.articles), default=0)
+    pools = _more_from_candidates(generator, shown_above)
+    shown_above += int(settings["BYLINE_MORE_FROM_COUNT"])
+    most_read = _attach_most_read(generator, shown_above)
+    _attach_blocks(generator, everything, pools, most_read)
     if settings["BYLINE_LINT_ON_BUILD"]:
         _lint_on_build(settings)
     generator.context["author_profiles"] = profiles
@@ -330,19 +335,57 @@ def _record(article, settings: dict, source: str):
     )
 
 
-def _attach_more_from(generator, everything: list) -> None:
-    """``article.more_from``: the published articles' picks; drafts and others get none."""
+def _more_from_candidates(generator, shown_above: int) -> list:
+    """The published articles' More from / More in candidates (``more_from.MoreFrom``),
+    with spares for the stories ``shown_above`` them on a page."""
+    from .blocks import candidates_needed
     from .more_from import more_from
 
+    wanted = candidates_needed(int(generator.settings["BYLINE_MORE_FROM_COUNT"]), shown_above)
+    return more_from([article.record for article in generator.articles], wanted)
+
+
+def _attach_blocks(generator, everything: list, pools: list, most_read: tuple[int, ...]) -> None:
+    """Each page's More from, More in and Most read lists (``article.more_from``,
+    ``article.more_in``, ``article.most_read``): no story twice on a page, each block
+    topped up from its spares (``blocks.page_blocks``)."""
+    from .blocks import PageBlocks, page_blocks
+
+    settings = generator.settings
     articles = generator.articles
-    picks = more_from(
-        [article.record for article in articles], int(generator.settings["BYLINE_MORE_FROM_COUNT"])
-    )
-    for article, chosen in zip(articles, picks, strict=True):
-        article.more_from = [articles[other] for other in chosen]
-    for article in everything:
+    more_count = int(settings["BYLINE_MORE_FROM_COUNT"])
+    read_count = int(settings["BYLINE_MOST_READ_COUNT"])
+    position = {id(article): index for index, article in enumerate(articles)}
+
+    def settle(own: int | None, related: list, pool) -> PageBlocks:
+        return page_blocks(
+            own,
+            [position[id(pick.article)] for pick in related if id(pick.article) in position],
+            pool.by_author if pool else (),
+            pool.in_section if pool else (),
+            most_read,
+            more_count=more_count,
+            most_read_count=read_count,
+        )
+
+    for index, (article, pool) in enumerate(zip(articles, pools, strict=True)):
+        blocks = settle(index, article.related, pool)
+        article.more_from = [articles[other] for other in blocks.more_from]
+        article.more_in = [articles[other] for other in blocks.more_in]
+        article.most_read = [articles[other] for other in blocks.most_read]
+        # A translation shows its original's related stories; More from stays the
+        # original's own, so its Most read leaves out only the original and those.
+        for translation in getattr(article, "translations", []):
+            read = settle(index, translation.related, None).most_read
+            translation.most_read = [articles[other] for other in read]
+    for article in everything:  # drafts, hidden articles: the site's list as it is
         if not hasattr(article, "more_from"):
             article.more_from = []
+            article.more_in = []
+        if not hasattr(article, "most_read"):
+            own = position.get(id(article))
+            read = settle(own, getattr(article, "related", []), None).most_read
+            article.most_read = [articles[other] for other in read]
 
 
 def _clean_summary(content) -> None:
@@ -468,15 +511,23 @@ def _fill_related(generator) -> None:
             translation.related = article.related
 
 
-def _attach_most_read(generator) -> None:
-    """Attach the Most read block (``context["most_read"]``) and each article's views."""
+def _attach_most_read(generator, shown_above: int) -> tuple[int, ...]:
+    """Attach the site's Most read block (``context["most_read"]``, for the home page and
+    the digest) and each article's views; return the ranked candidates (positions, with
+    spares for the stories ``shown_above`` it on an article page)."""
     from datetime import UTC, datetime
 
+    from .blocks import candidates_needed
     from .most_read import choose_most_read
 
     articles = generator.articles
+    count = int(generator.settings["BYLINE_MOST_READ_COUNT"])
     result = choose_most_read(
-        [article.record for article in articles], generator.settings, os.environ, datetime.now(UTC)
+        [article.record for article in articles],
+        generator.settings,
+        os.environ,
+        datetime.now(UTC),
+        candidates=max(count + 1, candidates_needed(count, shown_above)),
     )
     if result.matched:
         logger.info("Most read: %s", result.matched)
@@ -488,14 +539,17 @@ def _attach_most_read(generator) -> None:
             "until `invoke pageviews` writes a fresh snapshot.",
             result.problem,
         )
+    # The site-wide list keeps one spare, as before: the home page leaves its lead out.
     generator.context["most_read"] = MostReadBlock(
-        [articles[index] for index in result.picks], result.heading, result.ranked
+        [articles[index] for index in result.picks[: count + 1]], result.heading, result.ranked
     )
+    return result.picks
 
 
 class MostReadBlock(NamedTuple):
-    """What templates and the digest read: the stories (one spare), heading, and whether
-    they are ranked by pageviews or only the latest."""
+    """What the home page and the digest read: the site's stories (one spare), heading, and
+    whether they are ranked by pageviews or only the latest. Article pages print their own
+    ``article.most_read`` instead, without the stories their other blocks list."""
 
     stories: list
     heading: str
