@@ -177,6 +177,11 @@ def test_print_keeps_the_column_and_its_address_and_drops_the_rest(tab, demo_ser
     ):
         assert tab.locator(gone).first.is_hidden(), f"{gone} is printed"
     assert tab.locator(".print-url").inner_text() == "Read online: ../cash-flow-is-a-calendar/"
+    tab.emulate_media(media="print", color_scheme="dark")  # dark screens print black on white
+    colours = tab.evaluate(
+        "[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]"
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
     if width == 1280:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "article-print.png"), full_page=True)
