@@ -36,12 +36,22 @@ def test_page_fits_the_screen_without_errors(tab, demo_server, name, path, width
     assert shot.stat().st_size > 10_000
 
 
-def test_page_reads_without_javascript(browser, demo_server):
+def test_page_works_with_javascript_disabled(browser, demo_server):
+    """No JavaScript needed: the only script adds a "Copy link" button, and without it
+    the page reads, links and shares as before."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(demo_server + ARTICLE)
+    page.goto(demo_server + ARTICLE, wait_until="load")
     assert page.locator("h1.headline").is_visible()
     assert "Whitcombe Cycles" in page.locator(".story-body").inner_text()
+    assert page.locator(".hero img").evaluate("img => img.complete && img.naturalWidth > 0")
+    share = page.get_by_role("navigation", name="Share this article")
+    for name in ("LinkedIn", "X", "Facebook", "Email"):
+        assert share.get_by_role("link", name=name, exact=True).is_visible()
+    assert "cash-flow-is-a-calendar/" in share.get_by_label("Link to this article").input_value()
+    assert page.locator(".related-stories .story-card").count() > 0
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Money").click()
+    assert page.url.endswith("/section/money/")
     context.close()
 
 

@@ -266,6 +266,7 @@ def on_article_generator_finalized(generator) -> None:
 def _prepare(article, settings: dict, profiles: dict) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
+    from .kicker import choose_kicker
     from .post_checks import author_problem, summary_problem
     from .reading import body_text, count_text_words, minutes_for, plain_text, shorten
 
@@ -281,6 +282,7 @@ def _prepare(article, settings: dict, profiles: dict) -> None:
     _clean_summary(article)
     article.standfirst = plain_text(meta.get("summary", ""))
     article.description = article.standfirst or shorten(plain_text(article.summary), 200)
+    article.kicker = choose_kicker(meta.get("kicker"), settings["BYLINE_KICKER"])
     article.hero, problems = resolve_hero(
         str(meta.get("image", "")),
         str(meta.get("image_alt", "")),

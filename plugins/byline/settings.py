@@ -199,8 +199,9 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class ArticleSettings:
-    """The article page: reading time, "More from", share links."""
+    """The article page: kicker, reading time, "More from", share links."""
 
+    kicker: str = setting("BYLINE_KICKER", "")
     words_per_minute: int = setting("BYLINE_WORDS_PER_MINUTE", 230, minimum=1)
     more_from_count: int = setting("BYLINE_MORE_FROM_COUNT", 4, minimum=0)
     share_links: bool = setting("BYLINE_SHARE_LINKS", True)
