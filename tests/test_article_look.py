@@ -136,7 +136,12 @@ def test_phone_cards_put_a_small_thumbnail_beside_the_headline(tab, demo_server,
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_desktop_cards_keep_their_grid_and_pictures_on_top(tab, demo_server, scheme):
     _open(tab, demo_server + ARTICLE, 1280, scheme)
-    for block in (".related-stories", ".more-from"):
+    # The dedupe can leave a page without More from, so check the grids the page has.
+    blocks = [
+        b for b in (".related-stories", ".more-from", ".more-in-section") if tab.locator(b).count()
+    ]
+    assert ".related-stories" in blocks
+    for block in blocks:
         columns = tab.locator(f"{block} .story-list").evaluate(
             "l => getComputedStyle(l).gridTemplateColumns.split(' ').length"
         )
