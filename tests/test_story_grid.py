@@ -1,7 +1,8 @@
-"""Story cards fit the desktop grid whatever BYLINE_RELATED_COUNT is: no card alone on a row.
+"""Story cards fit the grid whatever BYLINE_RELATED_COUNT is: no card alone on a row.
 
 The demo is built once for each count from 1 to 8 and every article page is measured in
-Chromium at 1280 px: the cards of each card block, grouped into rows by where they start.
+Chromium at 1280 px (the desktop grid) and 768 px (a tablet, one column of compact cards):
+the cards of each card block, grouped into rows by where they start.
 """
 
 from __future__ import annotations
@@ -37,21 +38,25 @@ SLUGS = [
 
 
 @pytest.mark.parametrize("count", range(1, 9))
-def test_no_card_is_left_alone_on_a_row_at_1280px(count, tab, tmp_path):
+def test_no_card_is_left_alone_on_a_row(count, tab, tmp_path):
     output = build(tmp_path / "output", BYLINE_RELATED_COUNT=count)
-    tab.set_viewport_size({"width": 1280, "height": 900})
     seen = set()
     with serve(output) as url:
-        for slug in SLUGS:
-            tab.goto(f"{url}/{slug}/")
-            for block in tab.evaluate(ROWS):
-                where = f"{slug}: {block}"
-                assert block["found"] == block["cards"], where
-                if block["block"] == "related-stories":
-                    assert block["cards"] == count, where  # the demo has enough to pick
-                if block["cards"] > 1:
-                    assert min(block["rows"]) > 1, where  # an orphan: one card on a row
-                    # rows are filled in order: only the last may be shorter
-                    assert block["rows"][:-1] == [max(block["rows"])] * (len(block["rows"]) - 1)
-                seen.add(block["cards"])
+        for width in (1280, 768):
+            tab.set_viewport_size({"width": width, "height": 900})
+            for slug in SLUGS:
+                tab.goto(f"{url}/{slug}/")
+                for block in tab.evaluate(ROWS):
+                    where = f"{width} px, {slug}: {block}"
+                    assert block["found"] == block["cards"], where
+                    if block["block"] == "related-stories":
+                        assert block["cards"] == count, where  # the demo has enough to pick
+                    if width < 896:  # below 56rem: one column, a card per row
+                        assert set(block["rows"]) == {1}, where
+                    elif block["cards"] > 1:
+                        assert min(block["rows"]) > 1, where  # an orphan: one card on a row
+                        # rows are filled in order: only the last may be shorter
+                        full = [max(block["rows"])] * (len(block["rows"]) - 1)
+                        assert block["rows"][:-1] == full, where
+                    seen.add(block["cards"])
     assert count in seen
