@@ -23,9 +23,9 @@ from typing import Any
 
 from pelican.generators import Generator
 
-logger = logging.getLogger(__name__)
+from .siteurl import LOCAL_SITE_URL
 
-LOCAL_SITE_URL = "http://127.0.0.1:8000"  # where `invoke serve` shows a local build
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

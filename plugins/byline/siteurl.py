@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 OVERRIDE = "BYLINE_ALLOW_NON_PUBLIC_URL"
 PLACEHOLDER_SITE_URL = "https://thecounter.example.com"  # what publishconf.py ships with
+LOCAL_SITE_URL = "http://127.0.0.1:8000"  # where `invoke serve` shows a local build
 
 _RESERVED_SUFFIXES = (
     ".test",
