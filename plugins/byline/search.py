@@ -14,6 +14,7 @@ templates print and ``index_site`` from Pelican's ``finalized`` signal.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -105,8 +106,8 @@ def pagefind_program() -> Path:
 def index_site(output: Path, program: Path | None = None) -> IndexResult:
     """Index the built site in ``output`` with Pagefind; SearchError when it cannot.
 
-    The old index is left for Pagefind to replace: it writes a fresh bundle each run, so
-    an index never mixes two builds.
+    The previous index is removed first: Pagefind leaves files it no longer needs, and a
+    column taken off the site must not stay readable in an old index fragment.
     """
     program = program or pagefind_program()
     if not output.is_dir():
@@ -114,6 +115,9 @@ def index_site(output: Path, program: Path | None = None) -> IndexResult:
             f"Search: {output}/ does not exist, so there is nothing to index; build the site "
             "first, or set BYLINE_SEARCH = False in pelicanconf.py"
         )
+    bundle = output / BUNDLE
+    if bundle.is_dir():
+        shutil.rmtree(bundle)
     command = [str(program), "--site", str(output), "--output-subdir", BUNDLE]
     started = time.perf_counter()
     try:
@@ -136,4 +140,4 @@ def index_site(output: Path, program: Path | None = None) -> IndexResult:
         )
     counted = _INDEXED.findall(done.stdout or "")  # the last count is the total
     pages = int(counted[-1]) if counted else 0
-    return IndexResult(pages=pages, seconds=seconds, bundle=output / BUNDLE)
+    return IndexResult(pages=pages, seconds=seconds, bundle=bundle)
