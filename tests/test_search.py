@@ -8,7 +8,9 @@ from pathlib import Path
 import lxml.etree
 import pytest
 from byline.errors import BylineError
-from conftest import AXE, AXE_TAGS, build, page, write_site
+from byline.lint import lint_site
+from conftest import AXE, AXE_TAGS, ROOT, build, page, write_site
+from pelican.settings import read_settings
 
 # "dovetails" is in the body of one column only (buy-the-good-chisel); "proofreads" is only
 # in an author's bio, which is printed under every one of that author's columns.
@@ -116,6 +118,25 @@ def test_a_rebuild_keeps_no_fragment_of_what_a_column_said_before(tmp_path):
     build(tmp_path / "output", content=content, search=True)  # no clean-up, as `invoke build`
     after = {path.name for path in (output / "pagefind" / "fragment").iterdir()}
     assert len(before) == 2 and len(after) == 2 and before != after
+
+
+def test_a_post_called_search_gives_way_to_the_search_page_in_build_and_lint(
+    tmp_path, warnings_log
+):
+    content = write_site(
+        tmp_path,
+        {
+            "one.md": "Title: One\nDate: 2026-01-06\n\nText.\n",
+            "search.md": "Title: How I search\nDate: 2026-01-07\n\nText.\n",
+        },
+    )
+    output = build(tmp_path / "output", content=content, search=True)
+    assert page(output, "search/").xpath("//div[@id='search']")
+    [message] = [m for m in warnings_log() if "E211" in m]
+    assert "search.md" in message and "the search page" in message and "/search/" in message
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    [finding] = [f for f in lint_site(content, settings) if f.code == "E211"]
+    assert finding.path.endswith("search.md") and "the search page" in finding.message
 
 
 def test_search_turned_off_leaves_out_page_link_and_index(tmp_path):

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from .newsletter_layout import ARCHIVE_URL, FEED_URLS
+from .search import LABELS as _SEARCH_LABELS
 from .search import SETTING as _SEARCH
 from .search import template_pages
 from .settings import default
@@ -97,7 +98,8 @@ def generated_pages(settings: dict[str, Any]) -> list[Claim]:
     pages.update(template_pages(bool(settings.get(_SEARCH, default(_SEARCH)))))
     for source, save_as in pages.items():
         if save_as:
-            claims.append(Claim(normalise(save_as), f"the template page {source}", GENERATED))
+            label = _SEARCH_LABELS.get(source, f"the template page {source}")
+            claims.append(Claim(normalise(save_as), label, GENERATED))
     for key in _FEEDS:
         value = settings.get(key)
         if isinstance(value, str) and value and "{" not in value:

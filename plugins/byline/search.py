@@ -31,6 +31,8 @@ OPENSEARCH_SAVE_AS = "opensearch.xml"
 BUNDLE = "pagefind"  # the index's folder inside the output, as Pagefind names it
 #: Theme templates written as pages of their own (Pelican's TEMPLATE_PAGES) when search is on.
 TEMPLATE_PAGES = {"search.html": PAGE_SAVE_AS, "opensearch.xml": OPENSEARCH_SAVE_AS}
+#: How an address clash (E211) names them.
+LABELS = {"search.html": "the search page", "opensearch.xml": "the OpenSearch description"}
 SHORT_NAME_MAX = 16  # OpenSearch's limit for the name a browser shows
 TIMEOUT_SECONDS = 600
 
