@@ -104,6 +104,20 @@ def test_drafts_and_hidden_columns_stay_out_of_the_index(tmp_path):
     assert not page(output, "hidden/").xpath("//*[@data-pagefind-body]")
 
 
+def test_columns_saved_under_dated_addresses_are_indexed_too(tmp_path):
+    content = write_site(
+        tmp_path,
+        {
+            "one.md": "Title: One\nDate: 2025-01-06\n\nFirst column.\n",
+            "two.md": "Title: Two\nDate: 2026-01-07\n\nSecond column.\n",
+        },
+    )
+    dated = {"ARTICLE_URL": "{date:%Y}/{slug}.html", "ARTICLE_SAVE_AS": "{date:%Y}/{slug}.html"}
+    output = build(tmp_path / "output", content=content, search=True, **dated)
+    assert (output / "2026" / "two.html").is_file()
+    assert _indexed_pages(output) == 2
+
+
 def test_a_rebuild_keeps_no_fragment_of_what_a_column_said_before(tmp_path):
     content = write_site(
         tmp_path,

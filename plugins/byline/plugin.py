@@ -508,9 +508,11 @@ def on_finalized(pelican) -> None:
     """Index the written site for search (Pagefind), once everything is on disk."""
     if not pelican.settings.get("BYLINE_SEARCH"):
         return
-    from .search import index_site
+    from .search import article_glob, index_site
 
-    result = index_site(Path(pelican.output_path))
+    settings = pelican.settings
+    glob = article_glob([settings.get("ARTICLE_SAVE_AS"), settings.get("ARTICLE_LANG_SAVE_AS")])
+    result = index_site(Path(pelican.output_path), glob)
     logger.info(
         "Search: Pagefind indexed %d page(s) into %s in %.2f s",
         result.pages,

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,6 +80,31 @@ def search_page(site_url: str, site_name: str) -> SearchPage:
     )
 
 
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def article_glob(save_as: Iterable[str]) -> str | None:
+    """The files Pagefind need read: where articles are saved (``ARTICLE_SAVE_AS`` and
+    ``ARTICLE_LANG_SAVE_AS``) as one glob, each ``{field}`` a ``*``; None for Pagefind's own
+    "every HTML file" when none is set or one holds a glob character of its own.
+
+    Only articles are indexed, so the section, tag, author, pagination and newsletter
+    pages (about half the files of a big site) need not be parsed at all.
+    """
+    globs = set()
+    for pattern in save_as:
+        pattern = str(pattern or "").strip().lstrip("/")
+        if not pattern:  # that kind of article is not written at all
+            continue
+        if any(char in _FIELD.sub("", pattern) for char in "*?[]{},!"):
+            return None
+        globs.add(re.sub(r"\*+", "*", _FIELD.sub("*", pattern)))
+    if not globs:
+        return None
+    ordered = sorted(globs)
+    return ordered[0] if len(ordered) == 1 else "{" + ",".join(ordered) + "}"
+
+
 @dataclass(frozen=True)
 class IndexResult:
     """What one Pagefind run did: pages indexed and how long it took (wall-clock)."""
@@ -105,8 +131,9 @@ def pagefind_program() -> Path:
     return Path(program)
 
 
-def index_site(output: Path, program: Path | None = None) -> IndexResult:
-    """Index the built site in ``output`` with Pagefind; SearchError when it cannot.
+def index_site(output: Path, glob: str | None = None, program: Path | None = None) -> IndexResult:
+    """Index the built site in ``output`` (the files ``glob`` matches, if given) with
+    Pagefind; SearchError when it cannot.
 
     The previous index is removed first: Pagefind leaves files it no longer needs, and a
     column taken off the site must not stay readable in an old index fragment.
@@ -121,6 +148,8 @@ def index_site(output: Path, program: Path | None = None) -> IndexResult:
     if bundle.is_dir():
         shutil.rmtree(bundle)
     command = [str(program), "--site", str(output), "--output-subdir", BUNDLE]
+    if glob:
+        command += ["--glob", glob]
     started = time.perf_counter()
     try:
         done = subprocess.run(
