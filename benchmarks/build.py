@@ -235,11 +235,14 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
     )
     configs = {"plain": plain, "site": site_only, "byline": byline}
     best: dict = dict.fromkeys(configs)
+    search_s = float("inf")  # the search step's best on its own: the noise of the rest is not its
     for _ in range(runs):  # alternate, so drift on the machine hits all alike
         for name, settings in configs.items():
             figures = run_build(settings)
             if best[name] is None or figures["seconds"] < best[name]["seconds"]:
                 best[name] = figures
+            if name == "byline":
+                search_s = min(search_s, figures["search"])
     plain_s = best["plain"]["seconds"]
     return {
         "articles": count,
@@ -252,8 +255,8 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
         "byline_mb": round(best["byline"]["peak_mb"]),
         "digest_s": round(best["byline"]["digest"], 2),
         "digest_pct": f"{best['byline']['digest'] / plain_s:.1%}",
-        "search_s": round(best["byline"]["search"], 2),
-        "search_pct": f"{best['byline']['search'] / plain_s:.1%}",
+        "search_s": round(search_s, 2),
+        "search_pct": f"{search_s / plain_s:.1%}",
     }, {name: best[name]["steps"] for name in configs}
 
 
