@@ -84,7 +84,7 @@ _FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def article_glob(save_as: Iterable[str]) -> str | None:
-    """The files Pagefind need read: where articles are saved (``ARTICLE_SAVE_AS`` and
+    """The files Pagefind needs to read: where articles are saved (``ARTICLE_SAVE_AS`` and
     ``ARTICLE_LANG_SAVE_AS``) as one glob, each ``{field}`` a ``*``; None for Pagefind's own
     "every HTML file" when none is set or one holds a glob character of its own.
 
