@@ -1,8 +1,9 @@
-"""Lighthouse scores for the demo's home and article pages, mobile and desktop.
+"""Lighthouse scores for the demo's home, article and search pages, mobile and desktop.
 
-Builds the production site (publishconf.py) pointed at a local server, serves it on
-127.0.0.1 and runs the npm `lighthouse` package against Debian's Chromium. Prints one
-line per page and device; the README records the figures.
+Builds the production site (publishconf.py) pointed at a local server, with its search
+index and without an analytics provider's script (a third party Lighthouse would count),
+serves it on 127.0.0.1 and runs the npm `lighthouse` package against Debian's Chromium.
+Prints one line per page and device; the README records the figures.
 
     .venv/bin/python scripts/lighthouse.py            (after scripts/test has run npm ci)
 """
@@ -25,7 +26,7 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
     "--disable-background-networking --disable-component-update --disable-sync"
 )
-PAGES = {"home": "/", "article": "/cash-flow-is-a-calendar/"}
+PAGES = {"home": "/", "article": "/cash-flow-is-a-calendar/", "search": "/search/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -37,7 +38,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def _build(output: Path, site_url: str) -> None:
     env = dict(os.environ, BYLINE_SITEURL=site_url)
     subprocess.run(
-        [sys.executable, "-m", "pelican", "-s", "publishconf.py", "-o", str(output), "-q"],
+        [
+            *(sys.executable, "-m", "pelican", "-s", "publishconf.py", "-o", str(output), "-q"),
+            *("-e", "BYLINE_ANALYTICS_SCRIPT=false", "BYLINE_SEARCH=true"),
+        ],
         cwd=ROOT,
         env=env,
         check=True,

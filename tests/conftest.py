@@ -67,10 +67,20 @@ def build(
     output: Path,
     settings_file: str = "pelicanconf.py",
     content: Path | None = None,
+    *,
+    search: bool = False,
     **overrides,
 ) -> Path:
-    """Build a site with Pelican into ``output`` and return that folder."""
-    override = {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache")}
+    """Build a site with Pelican into ``output`` and return that folder.
+
+    The search index (Pagefind, a second program over the whole output) is built only when
+    ``search=True``: the tests that are not about search stay fast.
+    """
+    override = {
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / "cache"),
+        "BYLINE_SEARCH": search,
+    }
     if content is not None:
         override["PATH"] = str(content)
     override.update(overrides)
@@ -119,14 +129,14 @@ def page(output: Path, relative: str) -> lxml.html.HtmlElement:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo content built with pelicanconf.py (local, relative URLs)."""
-    return build(tmp_path_factory.mktemp("demo") / "output")
+    """The demo content built with pelicanconf.py (local, relative URLs), search included."""
+    return build(tmp_path_factory.mktemp("demo") / "output", search=True)
 
 
 @pytest.fixture(scope="session")
 def demo_publish(tmp_path_factory) -> Path:
-    """The demo content built with publishconf.py (absolute URLs, feeds)."""
-    return build(tmp_path_factory.mktemp("demo-publish") / "output", "publishconf.py")
+    """The demo content built with publishconf.py (absolute URLs, feeds), search included."""
+    return build(tmp_path_factory.mktemp("demo-publish") / "output", "publishconf.py", search=True)
 
 
 @pytest.fixture

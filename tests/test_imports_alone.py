@@ -34,6 +34,8 @@ CORES = [
     "byline.lint",
     "byline.siteurl",
     "byline.settings",
+    "byline.search",
+    "byline.analytics",
 ]
 
 _PELICAN_LOADED = (

@@ -20,6 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from .newsletter_layout import ARCHIVE_URL, FEED_URLS, THANKS_SAVE_AS, builds_thanks_page
+from .search import LABELS as _SEARCH_LABELS
+from .search import SETTING as _SEARCH
+from .search import template_pages
 from .settings import default
 
 _EXPORT = "BYLINE_NEWSLETTER_EXPORT"
@@ -90,9 +93,14 @@ def generated_pages(settings: dict[str, Any]) -> list[Claim]:
         if save_as:
             label = f"the {_PAGE_NAMES.get(name, name)} page ({key})"
             claims.append(Claim(normalise(save_as), label, GENERATED))
-    for source, save_as in (settings.get("TEMPLATE_PAGES") or {}).items():
+    # The search page and its OpenSearch file: named here too, so lint (which reads the
+    # settings without running the plugin that adds them) weighs the same claims.
+    pages = dict(settings.get("TEMPLATE_PAGES") or {})
+    pages.update(template_pages(bool(settings.get(_SEARCH, default(_SEARCH)))))
+    for source, save_as in pages.items():
         if save_as:
-            claims.append(Claim(normalise(save_as), f"the template page {source}", GENERATED))
+            label = _SEARCH_LABELS.get(source, f"the template page {source}")
+            claims.append(Claim(normalise(save_as), label, GENERATED))
     for key in _FEEDS:
         value = settings.get(key)
         if isinstance(value, str) and value and "{" not in value:

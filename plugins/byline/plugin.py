@@ -42,6 +42,12 @@ def on_initialized(pelican) -> None:
     excludes = list(pelican.settings.get("ARTICLE_EXCLUDES") or [])
     if overrides not in excludes:
         pelican.settings["ARTICLE_EXCLUDES"] = [*excludes, overrides]
+    # The search page and its OpenSearch file are theme templates written as pages.
+    if pelican.settings["BYLINE_SEARCH"]:
+        from .search import template_pages
+
+        pages = dict(pelican.settings.get("TEMPLATE_PAGES") or {})
+        pelican.settings["TEMPLATE_PAGES"] = {**pages, **template_pages(True)}
 
 
 def _keep_out_of_sitemap(settings: dict) -> None:
@@ -261,6 +267,23 @@ def on_article_generator_finalized(generator) -> None:
         ((category.name, category.url) for category, _ in generator.categories),
         key=lambda item: item[0].lower(),
     )
+    _attach_site_scripts(generator.context, settings)
+
+
+def _attach_site_scripts(context: dict, settings: dict) -> None:
+    """What every page's head may add: the search page's addresses and the analytics tag."""
+    from .analytics import analytics_script
+    from .search import search_page
+
+    context["byline_search"] = (
+        search_page(settings.get("SITEURL", ""), settings.get("SITENAME", ""))
+        if settings["BYLINE_SEARCH"]
+        else None
+    )
+    choice = analytics_script(settings)
+    if choice.problem:
+        logger.warning("Analytics: %s.", choice.problem)
+    context["byline_analytics"] = choice.tag
 
 
 def _prepare(article, settings: dict, profiles: dict) -> None:
@@ -572,6 +595,23 @@ def on_generator_init(generator) -> None:
     )
 
 
+def on_finalized(pelican) -> None:
+    """Index the written site for search (Pagefind), once everything is on disk."""
+    if not pelican.settings.get("BYLINE_SEARCH"):
+        return
+    from .search import article_glob, index_site
+
+    settings = pelican.settings
+    glob = article_glob([settings.get("ARTICLE_SAVE_AS"), settings.get("ARTICLE_LANG_SAVE_AS")])
+    result = index_site(Path(pelican.output_path), glob)
+    logger.info(
+        "Search: Pagefind indexed %d page(s) into %s in %.2f s",
+        result.pages,
+        display_path(str(result.bundle)),
+        result.seconds,
+    )
+
+
 def register() -> None:
     signals.generator_init.connect(on_generator_init)
     signals.initialized.connect(on_initialized)
@@ -582,3 +622,4 @@ def register() -> None:
     signals.page_generator_finalized.connect(on_page_generator_finalized)
     signals.article_generator_write_article.connect(on_write_content)
     signals.page_generator_write_page.connect(on_write_content)
+    signals.finalized.connect(on_finalized)

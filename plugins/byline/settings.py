@@ -245,6 +245,21 @@ class PageviewSettings:
 
 
 @dataclass(frozen=True)
+class AnalyticsSettings:
+    """The provider's counting script on production pages (byline.analytics)."""
+
+    script: bool = setting("BYLINE_ANALYTICS_SCRIPT", True)
+    script_url: str = setting("BYLINE_ANALYTICS_SCRIPT_URL", "")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Site search: the /search/ page and the Pagefind index (byline.search)."""
+
+    enabled: bool = setting("BYLINE_SEARCH", True)
+
+
+@dataclass(frozen=True)
 class NewsletterSection:
     """The sign-up block and the digest; newsletter.config turns these into NewsletterSettings."""
 
@@ -350,6 +365,8 @@ class BylineSettings:
     related: RelatedSettings = field(default_factory=RelatedSettings)
     most_read: MostReadSettings = field(default_factory=MostReadSettings)
     pageviews: PageviewSettings = field(default_factory=PageviewSettings)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
     newsletter: NewsletterSection = field(default_factory=NewsletterSection)
     sending: SendingSettings = field(default_factory=SendingSettings)
     lint: LintSettings = field(default_factory=LintSettings)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..search import SETTING as SEARCH
+from ..search import template_pages
+from ..settings import default
 from ..slugs import site_slugify
 
 
@@ -50,7 +53,9 @@ def known_paths(settings: dict, extra: list[str] | tuple[str, ...] = ()) -> froz
             first = value.lstrip("/").split("/")[0]
             if first and "{" not in first:
                 names.add(first.removesuffix(".html"))
-    for value in (settings.get("TEMPLATE_PAGES") or {}).values():
+    pages = dict(settings.get("TEMPLATE_PAGES") or {})
+    pages.update(template_pages(bool(settings.get(SEARCH, default(SEARCH)))))
+    for value in pages.values():
         names.add(str(value).split("/")[0])
     return frozenset(names)
 
