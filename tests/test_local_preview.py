@@ -174,6 +174,7 @@ def test_the_local_site_url_changes_nothing_but_the_feed_links(demo_site, tmp_pa
     """Most read (whose snapshot holds full URLs), links, images: as without a SITEURL."""
     without = build(
         tmp_path / "output",
+        search=True,  # as the demo fixture builds it
         SITEURL="",
         FEED_DOMAIN="",
         FEED_ALL_ATOM=None,
