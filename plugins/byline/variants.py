@@ -193,6 +193,10 @@ class VariantMaker:
             return None
         return entries
 
+    def cached_file(self, site_path: str) -> Path:
+        """The cache's copy of a file this build publishes at ``site_path``."""
+        return self._publish[site_path]
+
     def add_file(self, site_path: str, cached: Path) -> None:
         """Publish another cached file (a social card) with the variants."""
         self._publish[site_path] = cached
