@@ -13,6 +13,7 @@ Cards are cached like image variants: by a hash of everything drawn, under ``CAC
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -125,8 +126,10 @@ def fit_headline(
     return face, shorten_lines(lines, room, face.getlength, width)
 
 
+@functools.cache
 def serif(weight: str, size: int) -> Any:
-    """Source Serif Pro at ``weight`` ("Regular", "Semibold", "Bold") from its package."""
+    """Source Serif Pro at ``weight`` ("Regular", "Semibold", "Bold") from its package,
+    loaded once per size for the whole build."""
     from importlib.resources import files
 
     from PIL import ImageFont
