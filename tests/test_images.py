@@ -285,3 +285,17 @@ def test_browsers_load_a_webp_variant_that_fits_the_screen(
     finally:
         context.close()
     assert not problems
+
+
+def test_an_image_pillow_cannot_read_is_shown_as_it_is_with_a_warning(site, warnings_log):
+    broken = {
+        "images/heroes/broken.jpg": b"not a picture",
+        "broken.md": post("broken", "images/heroes/broken.jpg"),
+    }
+    output = site(files(**broken))
+    img = page(output, "broken/").xpath(HERO)[0]
+    assert img.get("src") == "../images/heroes/broken.jpg" and not in_picture(img)
+    assert any(
+        m.startswith("images/heroes/broken.jpg: Pillow cannot read this image")
+        for m in warnings_log()
+    )

@@ -514,6 +514,8 @@ def on_article_writer_finalized(generator, writer) -> None:
     (after Pelican's clean-up of it, which runs between reading and writing)."""
     images = generator.context.get("byline_images")
     if images is not None:
+        for problem in images.maker.problems:
+            logger.warning("%s", problem)
         logger.info("%s", images.publish(Path(generator.output_path)))
 
 

@@ -134,6 +134,7 @@ class VariantMaker:
         self.cache_dir = Path(cache_dir) / CACHE_FOLDER
         self.made = 0  # variant files Pillow made in this build
         self.reused = 0  # variant files found in the cache
+        self.problems: list[str] = []  # images that could not be used, for the build log
         self._done: dict[tuple[Path, tuple[int, ...]], ImageSet | None] = {}
         self._publish: dict[str, Path] = {}  # site path -> cached file
 
@@ -162,7 +163,14 @@ class VariantMaker:
         folder = self.cache_dir / key[:2] / key
         entries = self._cached(folder)
         if entries is None:
-            entries = _render(data, widths, max_bytes)
+            try:
+                entries = _render(data, widths, max_bytes)
+            except UnusableImage as error:
+                self.problems.append(
+                    f"{site_path}: Pillow cannot read this image ({error}), so pages show the "
+                    "file as it is; save it again as JPEG or PNG to get smaller copies"
+                )
+                return None
             if entries is None:
                 return None
             for entry in entries:
@@ -217,6 +225,10 @@ class VariantMaker:
         return copied
 
 
+class UnusableImage(ValueError):
+    """Pillow cannot read the file (not an image, damaged, or too many pixels)."""
+
+
 def _render(data: bytes, widths: tuple[int, ...], max_bytes: int | None) -> list[dict] | None:
     """Every variant of one image as {file, width, height, format, bytes, data}."""
     import io
@@ -230,8 +242,8 @@ def _render(data: bytes, widths: tuple[int, ...], max_bytes: int | None) -> list
             source_format = opened.format
             icc = opened.info.get("icc_profile")
             upright = ImageOps.exif_transpose(opened)  # a copy: the EXIF stays behind
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
-        return None
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError) as error:
+        raise UnusableImage(str(error) or type(error).__name__) from None
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     fallback = "png" if has_alpha or source_format == "PNG" else "jpeg"
     upright = upright.convert("RGBA" if has_alpha else "RGB")
