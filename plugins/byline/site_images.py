@@ -93,7 +93,7 @@ class SiteImages:
         return (
             f"Images: {self.maker.made} variants made, {self.maker.reused} from the cache; "
             f"{self.cards_made} social cards made, {self.cards_reused} from the cache; "
-            f"{copied} files copied to the output"
+            f"{copied} files put in the output"
         )
 
 

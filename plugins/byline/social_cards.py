@@ -66,12 +66,17 @@ def theme_palette(css: str) -> Palette:
     return Palette(**{**asdict(Palette()), **found})
 
 
-def card_key(text: CardText, palette: Palette) -> str:
-    """A hash of everything the card shows, and of the code and font that draw it."""
+@functools.cache
+def _drawn_with() -> tuple[str, str]:
+    """The versions of Pillow and of the font package (read once: each lookup is slow)."""
     from importlib.metadata import version
 
-    fonts = version("font-source-serif-pro")
-    payload = json.dumps([CARD_VERSION, version("pillow"), fonts, asdict(text), asdict(palette)])
+    return version("pillow"), version("font-source-serif-pro")
+
+
+def card_key(text: CardText, palette: Palette) -> str:
+    """A hash of everything the card shows, and of the code and font that draw it."""
+    payload = json.dumps([CARD_VERSION, *_drawn_with(), asdict(text), asdict(palette)])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 

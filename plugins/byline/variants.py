@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -210,19 +211,32 @@ class VariantMaker:
         self._publish[site_path] = cached
 
     def publish(self, output: Path) -> int:
-        """Copy every variant this build uses into ``output``; returns how many were copied.
+        """Put every file this build uses into ``output``; returns how many were put there.
 
-        Names carry the content hash, so a file already there is the same file: skipped.
+        Each is a hard link to the cache's copy where the file system allows (a build
+        whose output folder was cleaned then costs no copying), else a copy; a file that
+        is already there with the same bytes is left alone.
         """
-        copied = 0
+        import filecmp
+
+        placed = 0
+        folders: set[Path] = set()
         for site_path, cached in sorted(self._publish.items()):
             target = output / site_path
-            if target.is_file() and target.stat().st_size == cached.stat().st_size:
+            if target.is_file() and (
+                os.path.samefile(target, cached) or filecmp.cmp(target, cached, shallow=False)
+            ):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
-            copied += 1
-        return copied
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.unlink(missing_ok=True)
+            try:
+                os.link(cached, target)
+            except OSError:
+                shutil.copyfile(cached, target)
+            placed += 1
+        return placed
 
 
 class UnusableImage(ValueError):
