@@ -299,3 +299,15 @@ def test_an_image_pillow_cannot_read_is_shown_as_it_is_with_a_warning(site, warn
         m.startswith("images/heroes/broken.jpg: Pillow cannot read this image")
         for m in warnings_log()
     )
+
+
+def test_a_replaced_hero_gets_new_variants_and_the_email_copy_follows(tmp_path):
+    content = write_site(tmp_path, files())
+    output = build(tmp_path / "output", content=content)
+    first = page(output, "wide/").xpath(HERO)[0].get("src")
+    (content / "images/heroes/wide.jpg").write_bytes(photo(1600, 900, quality=60))
+    build(tmp_path / "output", content=content)
+    second = page(output, "wide/").xpath(HERO)[0].get("src")
+    assert second != first  # a new address: browsers and social sites fetch it afresh
+    email = (output / "images/email/heroes/wide.jpg").read_bytes()
+    assert email == local(output, second).read_bytes()  # same address, new picture
