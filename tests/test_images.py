@@ -282,6 +282,9 @@ def test_browsers_load_a_webp_variant_that_fits_the_screen(
                 assert "/images/variants/" in image["src"] and image["src"].endswith(".webp"), image
         hero = [i for i in images if i["cls"] == ""][0]
         assert hero["src"].endswith(f"-{hero_width}.webp")
+        # the <picture> takes no box of its own: the photo keeps its 96 px in the bio's row
+        box = "i => { const r = i.getBoundingClientRect(); return [r.width, r.height]; }"
+        assert tab.eval_on_selector("img.author-photo", box) == [96, 96]
     finally:
         context.close()
     assert not problems
