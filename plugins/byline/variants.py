@@ -45,7 +45,6 @@ JPEG_QUALITIES = (82, 72, 62, 52, 42, 32)
 OUTPUT_FOLDER = "images/variants"
 CACHE_FOLDER = "byline-images"
 
-_MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 _EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -59,10 +58,6 @@ class Variant:
     height: int
     format: str  # "webp", "jpeg" or "png"
     bytes: int
-
-    @property
-    def mime(self) -> str:
-        return _MIME[self.format]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +80,6 @@ class ImageSet:
     def height(self) -> int:
         return self.largest.height
 
-    @property
-    def fallback_type(self) -> str:
-        return self.largest.mime
-
     def srcset(self, site_url: str, kind: str = "webp", density: bool = False) -> str:
         """The ``srcset`` of one format ("webp" or "fallback"): width descriptors, or
         density ones (1x, 2x) against the narrowest candidate for fixed-size images."""
@@ -99,9 +90,6 @@ class ImageSet:
             descriptor = f"{round(variant.width / base, 2):g}x" if density else f"{variant.width}w"
             parts.append(f"{site_url}/{variant.path} {descriptor}")
         return ", ".join(parts)
-
-    def files(self) -> tuple[Variant, ...]:
-        return (*self.webp, *self.fallback)
 
 
 def planned_widths(source_width: int, widths: Iterable[int]) -> tuple[int, ...]:
