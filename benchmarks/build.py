@@ -9,6 +9,11 @@ in publishconf.py). Each build runs in a fresh process; the best of the runs cou
 Times are the build process's CPU time (user + system), which other work on the
 machine disturbs far less than wall-clock time; a build is single-threaded, so on a
 quiet machine the two agree.
+With ``--images``, one more table: what image variants and social cards cost, on content
+where three articles in four have a hero of their own (a distinct file, so nothing is
+shared) and the fourth has none (it gets a social card): Byline with both off, then on
+with an empty cache (cold: every image is made) and with the cache of an earlier build
+(warm: nothing is made, files are only hashed and copied).
 Prints, against plain Pelican: the site alone (theme and plugin with related stories,
 Most read, the digest, build-time lint and search off; goal: at most 1.15 at 5,000),
 everything on ("all"), peak memory, what exporting every newsletter issue adds: the CPU
@@ -17,7 +22,7 @@ time of the digest generator itself, as a share of the plain build (goal: at mos
 program's own (a child process, every core it used) included, as a share of the plain
 build (goal: at most 10% at 1,000). A Byline build's time includes its child processes.
 
-    .venv/bin/python benchmarks/build.py [--sizes 1000 5000] [--runs 2]
+    .venv/bin/python benchmarks/build.py [--sizes 1000 5000] [--runs 2] [--images]
 """
 
 from __future__ import annotations
@@ -142,6 +147,32 @@ def make_content(folder: Path, count: int, seed: int = 7) -> None:
         )
 
 
+def give_own_heroes(folder: Path) -> None:
+    """Three posts in four get a hero file of their own (a demo image with a stripe and
+    the post's number drawn on it, so every file hashes differently); the fourth loses
+    its hero and gets a social card instead."""
+    from PIL import Image, ImageDraw
+
+    demo_images = sorted((ROOT / "content" / "images" / "heroes").glob("*.jpg"))
+    sources = [Image.open(path).convert("RGB") for path in demo_images]
+    for post in sorted(folder.glob("post-*.md")):
+        n = int(post.stem.split("-")[1])
+        lines = post.read_text().splitlines(keepends=True)
+        if n % 4 == 3:
+            lines = [line for line in lines if not line.startswith("Image")]
+        else:
+            image = sources[n % len(sources)].copy()
+            draw = ImageDraw.Draw(image)
+            draw.rectangle((0, 20 + n % 600, 1200, 60 + n % 600), fill=(n % 256, 90, 160))
+            draw.text((40, 40), f"{n:05d}", fill=(255, 255, 255))
+            image.save(folder / "images" / "heroes" / f"own-{n:05d}.jpg", quality=85)
+            lines = [
+                f"Image: images/heroes/own-{n:05d}.jpg\n" if line.startswith("Image:") else line
+                for line in lines
+            ]
+        post.write_text("".join(lines))
+
+
 def shared_settings(content: Path, output: Path) -> dict:
     """Everything but theme and plugins, as the published Byline site has it."""
     sys.path.insert(0, str(ROOT))
@@ -260,6 +291,49 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
     }, {name: best[name]["steps"] for name in configs}
 
 
+def measure_images(count: int, runs: int, work: Path) -> dict:
+    """Image variants and social cards: off, cold cache and warm cache, against plain."""
+    content = work / f"content-images-{count}"
+    make_content(content, count)
+    give_own_heroes(content)
+    base = shared_settings(content, work / "out-images")
+    plain = dict(base, PLUGINS=[])
+    site = dict(
+        base,
+        THEME=str(ROOT / "theme"),
+        PLUGINS=["byline.plugin", "sitemap"],
+        JINJA_ENVIRONMENT=jinja_environment(),
+        BYLINE_NEWSLETTER_EXPORT=False,
+        BYLINE_RELATED_COUNT=0,
+        BYLINE_MOST_READ_COUNT=0,
+        BYLINE_LINT_ON_BUILD=False,
+    )
+    off = dict(site, BYLINE_IMAGE_VARIANTS=False, BYLINE_SOCIAL_CARDS=False)
+    warm = dict(site, CACHE_PATH=str(work / "cache-warm"))
+    run_build(warm)  # fills the warm cache; not counted
+    best: dict = {}
+    for run in range(runs):
+        cold = dict(site, CACHE_PATH=str(work / f"cache-cold-{run}"))
+        for name, settings in (("plain", plain), ("off", off), ("cold", cold), ("warm", warm)):
+            if name == "cold" and run:  # minutes of work; once is enough to see it
+                continue
+            seconds = run_build(settings)["seconds"]
+            best[name] = min(best.get(name, seconds), seconds)
+    plain_s = best["plain"]
+    return {
+        "articles": count,
+        "heroes": count - count // 4,
+        "cards": count // 4,
+        "plain_s": round(plain_s, 2),
+        "off_s": round(best["off"], 2),
+        "cold_s": round(best["cold"], 2),
+        "cold_x": round(best["cold"] / plain_s, 2),
+        "warm_s": round(best["warm"], 2),
+        "warm_x": round(best["warm"] / plain_s, 3),
+        "warm_add": f"{(best['warm'] - best['off']) / plain_s:.1%}",
+    }
+
+
 def print_steps(count: int, plain_s: float, steps: dict) -> None:
     """Where the time goes: each step's CPU seconds and its share of the plain build.
 
@@ -287,7 +361,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--images", action="store_true", help="only the image variants and social cards table"
+    )
     args = parser.parse_args()
+    if args.images:
+        with tempfile.TemporaryDirectory() as temp:
+            for count in args.sizes:
+                row = measure_images(count, args.runs, Path(temp))
+                if count == args.sizes[0]:
+                    print(" ".join(f"{name:>9}" for name in row))
+                print(" ".join(f"{value:>9}" for value in row.values()), flush=True)
+        return
     header = "articles plain_s site_s site_x all_s all_x plain_MB all_MB digest_s digest_% "
     header += "search_s search_%"
     header = header.split()

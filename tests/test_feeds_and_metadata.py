@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlparse
 
 import feedparser
@@ -58,8 +59,10 @@ def test_article_head_has_canonical_open_graph_and_twitter_tags(demo_publish):
     description = meta("name", "description")[0]
     assert description.startswith("Most price rises happen in a panic")
     assert meta("property", "og:description") == [description]
-    image = f"{SITE}/images/heroes/raise-your-prices-early.jpg"
-    assert meta("property", "og:image") == [image] and meta("name", "twitter:image") == [image]
+    # the hero's widest JPEG variant (EXIF-free), named by its content hash
+    [image] = meta("property", "og:image")
+    assert re.fullmatch(rf"{SITE}/images/variants/raise-your-prices-early-\w{{8}}-1200\.jpg", image)
+    assert meta("name", "twitter:image") == [image]
     assert meta("property", "og:image:alt")[0].startswith("Abstract illustration")
     assert meta("name", "twitter:card") == ["summary_large_image"]
     assert meta("property", "article:published_time")[0].startswith("2026-09-15T09:00")
@@ -82,7 +85,7 @@ def test_every_article_has_valid_news_article_json_ld(demo_publish):
         assert data["author"][0]["@type"] == "Person" and data["author"][0]["name"]
         assert data["author"][0]["url"].startswith(SITE + "/author/")
         assert data["datePublished"] and data["dateModified"] >= data["datePublished"][:10]
-        assert data["image"][0].startswith(SITE + "/images/heroes/")
+        assert data["image"][0].startswith(SITE + "/images/variants/")
         assert data["publisher"]["name"] == "Fernhill Works"
         assert data["publisher"]["logo"]["url"].startswith(SITE + "/")
         assert data["mainEntityOfPage"]["@id"] == doc.xpath("//link[@rel='canonical']/@href")[0]

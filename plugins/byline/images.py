@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .post_checks import Problem, alt_problem, hero_file_problem, local_image_path
+
+if TYPE_CHECKING:
+    from .variants import ImageSet
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,11 @@ class HeroImage:
     credit: str
     width: int | None = None
     height: int | None = None
+    # With image variants on (byline.site_images): ``src`` is then the widest fallback
+    # variant, ``variants`` the srcset candidates, ``email_src`` a JPEG or PNG at a path
+    # that stays the same when the image changes (sent emails keep loading it).
+    variants: ImageSet | None = None
+    email_src: str = ""
 
     @property
     def is_remote(self) -> bool:
@@ -26,6 +35,12 @@ class HeroImage:
         file under ``site_url`` (the page's SITEURL, relative or absolute, or the site's
         address in an email). The one place this rule is written."""
         return self.src if self.is_remote else f"{site_url}/{self.src}"
+
+    def email_url(self, site_url: str) -> str:
+        """Where an email loads the image: never WebP, which mail clients cannot show."""
+        if self.email_src:
+            return f"{site_url}/{self.email_src}"
+        return self.url(site_url)
 
     def scaled_to(self, width: int) -> tuple[int, int] | None:
         """Width and height shown at ``width`` pixels wide, when the size is known."""

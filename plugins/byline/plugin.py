@@ -241,6 +241,7 @@ def on_article_generator_finalized(generator) -> None:
     settings = generator.settings
     apply_defaults(settings)  # also when the plugin is driven without `initialized`
     profiles = _load_author_profiles(settings)
+    images = _site_images(settings)
     everything = [
         *generator.articles,
         *generator.translations,
@@ -250,7 +251,7 @@ def on_article_generator_finalized(generator) -> None:
         *getattr(generator, "hidden_translations", []),
     ]
     for article in everything:
-        _prepare(article, settings, profiles)
+        _prepare(article, settings, profiles, images)
     # Each core ranks its own candidates (with spares); `_attach_blocks` then settles
     # every page in page order, so no story is listed twice on one page.
     _attach_related(generator)
@@ -262,6 +263,10 @@ def on_article_generator_finalized(generator) -> None:
     if settings["BYLINE_LINT_ON_BUILD"]:
         _lint_on_build(settings)
     generator.context["author_profiles"] = profiles
+    generator.context["author_photos"] = {
+        name: images.photo(profile.photo) for name, profile in profiles.items()
+    }
+    generator.context["byline_images"] = images
     # The masthead's section links, worked out once instead of on every page.
     generator.context["byline_sections"] = sorted(
         ((category.name, category.url) for category, _ in generator.categories),
@@ -286,7 +291,33 @@ def _attach_site_scripts(context: dict, settings: dict) -> None:
     context["byline_analytics"] = choice.tag
 
 
-def _prepare(article, settings: dict, profiles: dict) -> None:
+def _site_images(settings: dict):
+    """This build's image variants and social cards (byline.site_images)."""
+    from .site_images import SiteImages
+
+    return SiteImages.for_theme(
+        Path(settings["PATH"]),
+        Path(settings["CACHE_PATH"]),
+        Path(settings["THEME"]),
+        site_name=str(settings.get("SITENAME") or ""),
+        variants=bool(settings["BYLINE_IMAGE_VARIANTS"]),
+        cards=bool(settings["BYLINE_SOCIAL_CARDS"]),
+    )
+
+
+def _social_card(article, images) -> None:
+    """``article.social_card``: a generated card for a post without a hero, else None."""
+    from .reading import plain_text
+    from .social_cards import CardText
+
+    article.social_card = None
+    if article.hero is None:
+        record = article.record
+        text = CardText(plain_text(record.title), record.section, record.author, images.site_name)
+        article.social_card = images.card(article.slug, text)
+
+
+def _prepare(article, settings: dict, profiles: dict, images=None) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
     from .kicker import choose_kicker
@@ -314,7 +345,11 @@ def _prepare(article, settings: dict, profiles: dict) -> None:
     )
     for problem in problems:
         logger.warning("%s", problem.for_build(source))
+    if images is not None:
+        article.hero = images.hero(article.hero)
     article.record = _record(article, settings, source)
+    if images is not None:
+        _social_card(article, images)
     author = getattr(article, "author", None)
     article.author_profile = profiles.get(author.name) if author else None
     for problem in (
@@ -581,6 +616,16 @@ class MostReadBlock(NamedTuple):
     ranked: bool
 
 
+def on_article_writer_finalized(generator, writer) -> None:
+    """Copy the image variants and social cards the pages use into the output folder
+    (after Pelican's clean-up of it, which runs between reading and writing)."""
+    images = generator.context.get("byline_images")
+    if images is not None:
+        for problem in images.maker.problems:
+            logger.warning("%s", problem)
+        logger.info("%s", images.publish(Path(generator.output_path)))
+
+
 def on_generator_init(generator) -> None:
     """Give the generator's templates a fresh story-card memo (``byline_memo``) and the
     sign-up block's words for the newsletter's period (``byline_signup``)."""
@@ -621,5 +666,6 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
     signals.page_generator_finalized.connect(on_page_generator_finalized)
     signals.article_generator_write_article.connect(on_write_content)
+    signals.article_writer_finalized.connect(on_article_writer_finalized)
     signals.page_generator_write_page.connect(on_write_content)
     signals.finalized.connect(on_finalized)

@@ -208,6 +208,14 @@ class ArticleSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """Responsive image variants and generated social cards (byline.variants, social_cards)."""
+
+    variants: bool = setting("BYLINE_IMAGE_VARIANTS", True)
+    social_cards: bool = setting("BYLINE_SOCIAL_CARDS", True)
+
+
+@dataclass(frozen=True)
 class RelatedSettings:
     """The "Related stories" block (weights are checked by byline.related)."""
 
@@ -362,6 +370,7 @@ class BylineSettings:
 
     site: SiteSettings = field(default_factory=SiteSettings)
     article: ArticleSettings = field(default_factory=ArticleSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     related: RelatedSettings = field(default_factory=RelatedSettings)
     most_read: MostReadSettings = field(default_factory=MostReadSettings)
     pageviews: PageviewSettings = field(default_factory=PageviewSettings)

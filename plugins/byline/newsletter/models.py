@@ -65,7 +65,7 @@ class Story:
             author=line(record.author),
             section=line(record.section),
             date=record.date,
-            image_url=hero.url(site_url) if hero is not None else "",
+            image_url=hero.email_url(site_url) if hero is not None else "",
             image_alt=line(hero.alt) if hero is not None else "",
             image_width=size[0] if size else None,
             image_height=size[1] if size else None,
