@@ -16,7 +16,8 @@ with an empty cache (cold: every image is made) and with the cache of an earlier
 (warm: nothing is made, files are only hashed and copied).
 Prints, against plain Pelican: the site alone (theme and plugin with related stories,
 Most read, the digest, build-time lint and search off; goal: at most 1.15 at 5,000),
-everything on ("all"), peak memory, what exporting every newsletter issue adds: the CPU
+everything on but the search index ("all"; goals: at most 1.30 at 1,000 and 1.10 at
+5,000), peak memory, what exporting every newsletter issue adds: the CPU
 time of the digest generator itself, as a share of the plain build (goal: at most 5% at
 5,000), and what the search index adds: the Pagefind step's CPU time, the Pagefind
 program's own (a child process, every core it used) included, as a share of the plain
@@ -280,8 +281,9 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
         "plain_s": round(plain_s, 2),
         "site_s": round(best["site"]["seconds"], 2),
         "site_x": round(best["site"]["seconds"] / plain_s, 3),
-        "byline_s": round(best["byline"]["seconds"], 2),
-        "all_x": round(best["byline"]["seconds"] / plain_s, 3),
+        # "all" is everything but the search index, which has its own columns (issue 12)
+        "byline_s": round(best["byline"]["seconds"] - best["byline"]["search"], 2),
+        "all_x": round((best["byline"]["seconds"] - best["byline"]["search"]) / plain_s, 3),
         "plain_mb": round(best["plain"]["peak_mb"]),
         "byline_mb": round(best["byline"]["peak_mb"]),
         "digest_s": round(best["byline"]["digest"], 2),
