@@ -241,3 +241,29 @@ def test_axe_finds_no_violations_on_the_phone_layout(tab, demo_server, scheme):
     assert violations == [], json.dumps(violations, indent=1)
     passed = {rule["id"] for rule in result["passes"]}
     assert "scrollable-region-focusable" in passed  # the sideways nav was checked
+
+
+SEEN_BLOCKS = """() => [...document.querySelectorAll('.story-blocks .story-block')]
+  .filter(block => block.getBoundingClientRect().height > 0)
+  .map(block => ({heading: block.querySelector('h2').textContent.trim(),
+                  links: [...block.querySelectorAll('.story-card a[href], li a[href]')]
+                    .map(a => new URL(a.href).pathname)}))"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_reader_sees_each_story_once_under_every_article(
+    tab, demo_server, demo_site, width, scheme
+):
+    """What the reader sees: no story in two blocks, and More from only the author's own."""
+    for path in _article_paths(demo_site):
+        _open(tab, demo_server + path, width, scheme)
+        blocks = tab.evaluate(SEEN_BLOCKS)
+        assert [b["heading"] for b in blocks][:1] == ["Related stories"], path
+        shown = [link for block in blocks for link in dict.fromkeys(block["links"])]
+        assert len(shown) == len(set(shown)), f"{path}: a story in two blocks: {blocks}"
+        assert path not in shown, path  # never the page itself
+        author = tab.locator(".byline a[rel=author]").first.inner_text()
+        for block in blocks:
+            if block["heading"].startswith("More from"):
+                assert block["heading"] == f"More from {author}", path

@@ -338,6 +338,26 @@ class SendingSettings:
 
 
 @dataclass(frozen=True)
+class SubscriptionSettings:
+    """The subscription service beside the site (byline.subscriptions): sign-up with double
+    opt-in, one-click unsubscribe, the readers' database that an SMTP send reads."""
+
+    url: str = setting("BYLINE_SUBSCRIPTIONS_URL", "")
+    database: str = setting("BYLINE_SUBSCRIPTIONS_DATABASE", "data/subscribers.sqlite3")
+    database_url_env: str = setting(
+        "BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV", "BYLINE_DATABASE_URL"
+    )
+    host: str = setting("BYLINE_SUBSCRIPTIONS_HOST", "127.0.0.1")
+    port: int = setting("BYLINE_SUBSCRIPTIONS_PORT", 8040, minimum=1)
+    confirm_hours: float = setting(
+        "BYLINE_SUBSCRIPTIONS_CONFIRM_HOURS", 48, "number", minimum=0, above=True
+    )
+    trusted_header: str = setting("BYLINE_SUBSCRIPTIONS_TRUSTED_HEADER", "")
+    address_limit: int = setting("BYLINE_SUBSCRIPTIONS_ADDRESS_LIMIT", 3, minimum=1)
+    client_limit: int = setting("BYLINE_SUBSCRIPTIONS_CLIENT_LIMIT", 30, minimum=1)
+
+
+@dataclass(frozen=True)
 class LintSettings:
     """The content checks; lint.config adds the codes' check and Pelican's URL settings."""
 
@@ -378,6 +398,7 @@ class BylineSettings:
     search: SearchSettings = field(default_factory=SearchSettings)
     newsletter: NewsletterSection = field(default_factory=NewsletterSection)
     sending: SendingSettings = field(default_factory=SendingSettings)
+    subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     lint: LintSettings = field(default_factory=LintSettings)
     deploy: DeploySettings = field(default_factory=DeploySettings)
 

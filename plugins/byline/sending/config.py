@@ -14,7 +14,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..settings import SPECS, SendingSettings, default, nearest, read_section
+from ..settings import (
+    SPECS,
+    SendingSettings,
+    SubscriptionSettings,
+    default,
+    nearest,
+    read_section,
+)
 from ..textclean import clean_text
 from .errors import SendConfigError
 
@@ -55,6 +62,10 @@ class SendConfig:
     buttondown_api_url: str = _D.buttondown_api_url
     buttondown_api_key_env: str = _D.buttondown_api_key_env
     buttondown_timeout: float = float(_D.buttondown_timeout)
+    # The subscription service (byline.subscriptions): when its URL is set, an SMTP send
+    # reads its readers from the database and links to the service to unsubscribe.
+    subscriptions_url: str = ""
+    database: str = field(default="", repr=False)  # a URL; may hold a password from the env
     # Secrets: never in repr, never written anywhere.
     smtp_password: str | None = field(default=None, repr=False)
     buttondown_api_key: str | None = field(default=None, repr=False)
@@ -67,7 +78,10 @@ class SendConfig:
     def secrets(self) -> list[str]:
         """The secret values in use, so every text we write can be scrubbed of them."""
         values = (self.smtp_password, self.buttondown_api_key, self.unsubscribe_secret)
-        return [value for value in values if value]
+        found = [value for value in values if value]
+        if "@" in self.database:  # a database URL with credentials, from the environment
+            found.append(self.database)
+        return found
 
     @property
     def from_domain(self) -> str:
@@ -205,17 +219,45 @@ def config_from_settings(
         smtp_password=environ.get(password_env) or None,
         buttondown_api_key=environ.get(key_env) or None,
         unsubscribe_secret=environ.get(secret_env) or None,
+        subscriptions_url=_service_url(settings),
+        database=database_url(settings, environ, base),
     )
+
+
+def _service_url(settings: Mapping[str, Any]) -> str:
+    """BYLINE_SUBSCRIPTIONS_URL, checked: https (RFC 8058), or http on this machine."""
+    read: SubscriptionSettings = read_section(SubscriptionSettings, settings, SendConfigError)
+    url = read.url.strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise SendConfigError(
+            "BYLINE_SUBSCRIPTIONS_URL must be an https:// address (one-click unsubscribe "
+            f"needs HTTPS; http only for 127.0.0.1 while trying it out), not {url!r}"
+        )
+    return url
+
+
+def database_url(settings: Mapping[str, Any], environ: Mapping[str, str], base: Path) -> str:
+    """The readers' database as a SQLAlchemy URL: the environment variable named by
+    BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV when set (PostgreSQL, with its password kept out
+    of the settings), else the SQLite file BYLINE_SUBSCRIPTIONS_DATABASE."""
+    read: SubscriptionSettings = read_section(SubscriptionSettings, settings, SendConfigError)
+    from_env = (environ.get(read.database_url_env) or "").strip()
+    if from_env:
+        return from_env
+    path = Path(read.database).expanduser()
+    path = path if path.is_absolute() else base / path
+    return f"sqlite:///{path.resolve()}"
 
 
 def require_personal_mail(config: SendConfig) -> None:
     """Checks for building per-recipient messages (SMTP, dry runs, test sends)."""
     if not config.from_address:
         raise SendConfigError("BYLINE_SEND_FROM_ADDRESS is not set (e.g. news@example.com)")
-    if not config.unsubscribe_url:
+    if not (config.unsubscribe_url or config.subscriptions_url):
         raise SendConfigError(
             "BYLINE_SEND_UNSUBSCRIBE_URL is not set: every message needs a one-click "
-            "unsubscribe link, e.g. https://example.com/unsubscribe?email={email}&token={token}"
+            "unsubscribe link: set BYLINE_SUBSCRIPTIONS_URL to Byline's subscription service, "
+            "or this to your own, e.g. https://example.com/unsubscribe?email={email}&token={token}"
         )
     if not config.unsubscribe_secret:
         raise SendConfigError(

@@ -38,7 +38,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..durable import fsync_dir
+from ..durable import fsync_dir, write_atomic
 from .errors import LedgerError
 
 logger = logging.getLogger(__name__)
@@ -275,6 +275,42 @@ def _parse_kill_after(value: str | None) -> tuple[str | None, int]:
     if state not in STATES:
         raise ValueError(f"{KILL_AFTER_ENV}: unknown ledger state {state!r}")
     return state, int(count or 1)
+
+
+def forget_address(path: Path, address: str, replacement: str) -> int:
+    """Replace ``address`` by ``replacement`` (a keyed hash) on every line, under the send
+    lock, written atomically: the ledger still proves what was sent, to nobody nameable.
+    Returns how many lines changed."""
+    if not path.exists():
+        return 0
+    key = address.strip().lower()
+    changed = 0
+    with Ledger(path, provider="forget"):  # holds the lock: no send runs meanwhile
+        lines = path.read_text(encoding="utf-8").splitlines()
+        kept = []
+        for text in lines:
+            if key in text.lower():
+                try:
+                    line = json.loads(text)
+                except json.JSONDecodeError:
+                    line = None
+                if isinstance(line, dict):
+                    line = {
+                        k: (_replaced(v, key, replacement) if isinstance(v, str) else v)
+                        for k, v in line.items()
+                    }
+                    text = json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+                    changed += 1
+            kept.append(text)
+        if changed:
+            write_atomic(path, "".join(f"{text}\n" for text in kept))
+    return changed
+
+
+def _replaced(value: str, key: str, replacement: str) -> str:
+    import re
+
+    return re.sub(re.escape(key), replacement, value, flags=re.IGNORECASE)
 
 
 @contextmanager

@@ -10,8 +10,6 @@ folded at 78, which keeps each encoded-word within RFC 2047's 75 characters.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 from email import policy as email_policy
 from email.headerregistry import Address
@@ -20,6 +18,7 @@ from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from urllib.parse import quote
 
+from ..signing import sign, verify
 from .config import SendConfig
 from .issue import Issue
 from .subscribers import Subscriber
@@ -43,24 +42,37 @@ class NewsletterPolicy(EmailPolicy):
         return _FOLDED.fold_binary(name, value)
 
 
+#: What a reader-id signature is for (a token for one job is void for another).
+READER_PURPOSE = "unsubscribe"
+
 POLICY = NewsletterPolicy(linesep="\r\n", max_line_length=998, utf8=False)
 
 
 def unsubscribe_token(secret: str, address: str) -> str:
     """HMAC-SHA256 of the lower-cased address: proves the link was ours, without a database."""
-    key = secret.encode("utf-8")
-    return hmac.new(key, address.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    return sign(secret, address.strip().lower())
 
 
 def verify_unsubscribe_token(secret: str, address: str, token: str) -> bool:
-    """For the unsubscribe endpoint: constant-time check of a token from a link."""
-    return hmac.compare_digest(unsubscribe_token(secret, address), token or "")
+    """For an unsubscribe endpoint of your own: constant-time check of a link's token."""
+    return verify(secret, address.strip().lower(), token)
 
 
-def unsubscribe_url(config: SendConfig, address: str) -> str:
-    """The reader's https unsubscribe URL from BYLINE_SEND_UNSUBSCRIBE_URL."""
-    token = unsubscribe_token(config.unsubscribe_secret or "", address)
-    return config.unsubscribe_url.format(email=quote(address, safe=""), token=token)
+def reader_url(service_url: str, secret: str, reader_id: str) -> str:
+    """The subscription service's unsubscribe link for one reader: an opaque id and its
+    signature, never the address (links end up in server logs)."""
+    token = sign(secret, reader_id, READER_PURPOSE)
+    return f"{service_url.rstrip('/')}/unsubscribe?r={quote(reader_id, safe='')}&t={token}"
+
+
+def unsubscribe_url(config: SendConfig, subscriber: Subscriber) -> str:
+    """The reader's https unsubscribe URL: the subscription service's link when the reader
+    came from its database, else BYLINE_SEND_UNSUBSCRIBE_URL filled in."""
+    secret = config.unsubscribe_secret or ""
+    if subscriber.reader_id and config.subscriptions_url:
+        return reader_url(config.subscriptions_url, secret, subscriber.reader_id)
+    token = unsubscribe_token(secret, subscriber.email)
+    return config.unsubscribe_url.format(email=quote(subscriber.email, safe=""), token=token)
 
 
 def new_message_id(config: SendConfig) -> str:
@@ -76,7 +88,7 @@ def build_message(
     date: str | None = None,
 ) -> EmailMessage:
     """The message for one reader; ``message_id`` is reused when resending the same attempt."""
-    url = unsubscribe_url(config, subscriber.email)
+    url = unsubscribe_url(config, subscriber)
     # Bodies are encoded with the 78-column policy (quoted-printable lines of 76, as RFC 2045
     # requires); headers are folded by POLICY when the message is written out.
     message = EmailMessage(policy=_FOLDED)

@@ -40,6 +40,7 @@ from ..newsletter.frozen import (
 )
 from ..retry import backoff_delay
 from ..siteurl import OVERRIDE, allows_non_public, non_public_reason
+from .audience import CsvAudience, audience_for
 from .config import SendConfig, config_from_settings, require_personal_mail, scrub
 from .errors import (
     AlreadySentError,
@@ -70,7 +71,7 @@ from .ledger import (
 from .message import as_bytes, build_message, new_message_id
 from .progress import Progress
 from .provider import Outgoing, Provider, load_provider
-from .subscribers import Subscriber, SubscriberList, address_problem, read_subscribers
+from .subscribers import Subscriber, SubscriberList, address_problem
 from .summary import SendSummary
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class SendPlan:
     record: dict[str, Any] | None = None  # the committed send record (sent.json), if any
     notes: list[str] = field(default_factory=list)  # e.g. names cleaned of control chars
     link_warning: str | None = None  # links not public, let through by the override
+    source: str = ""  # where the readers came from (the CSV's name, or the database)
 
     @property
     def count(self) -> int:
@@ -134,7 +136,7 @@ def confirmation_text(plan: SendPlan) -> str:
     """What the task shows before a live send: issue, subject, provider, recipient count."""
     issue = plan.issue
     if plan.audience == "list":
-        who = f"{plan.count} recipient(s) from {plan.config.subscribers.name}"
+        who = f"{plan.count} recipient(s) from {plan.source}"
     else:
         who = f"every subscriber of your {plan.provider} newsletter"
     lines = [
@@ -212,7 +214,9 @@ def _make_plan(
         if broadcast and broadcast.state == State.PENDING and broadcast.stage == "send":
             plan.uncertain.append(BROADCAST)
         return plan
-    subscribers = read_subscribers(config.subscribers)
+    audience = audience_for(config)
+    plan.source = audience.describe()
+    subscribers = audience.load()
     plan.skipped = _skipped_rows(subscribers)
     plan.notes = [
         f"line {line} {address}: control characters ({chars}) removed from the name"
@@ -350,6 +354,7 @@ class _Run:
         self.summary = summary
         self.sleep = sleep
         self.secrets = plan.config.secrets()
+        self.audience: CsvAudience | None = None  # set for a live send to a list
 
     def say(self, error: BaseException) -> str:
         return scrub(str(error), self.secrets)
@@ -716,6 +721,7 @@ def _live(
         summary.already_sent = plan.already_sent
         run = _Run(plan, provider, ledger, summary, options.sleep)
         if provider.audience == "list":
+            run.audience = audience_for(config)
             _live_list(run, options)
         else:
             _live_broadcast(run, options)
@@ -764,6 +770,10 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
     """pending -> hand over (with retries) -> sent | failed | deferred | uncertain."""
     config, summary = run.config, run.summary
     address = subscriber.key
+    if run.audience is not None and not run.audience.still_subscribed(subscriber):
+        # Unsubscribed since the send began: from that moment on, nothing more.
+        summary.skipped.append((subscriber.email, "unsubscribed during the send"))
+        return "skipped"
     message_id = (known.message_id if known else None) or new_message_id(config)
     try:
         message = build_message(run.issue, subscriber, config, message_id=message_id)
@@ -779,6 +789,8 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
     except PermanentFailure as error:
         run.record(address, State.FAILED, message_id=message_id, error=str(error))
         summary.failed.append((subscriber.email, run.say(error)))
+        if run.audience is not None:
+            run.audience.bounced(subscriber, run.say(error))
         return "failed"
     except UncertainDelivery as error:
         # No line: the trailing "pending" is exactly what we know.

@@ -50,7 +50,8 @@ def normalise(address: str) -> str:
 class Subscriber:
     email: str  # as written in the CSV (trimmed)
     name: str
-    line: int
+    line: int  # the CSV line (0 for a reader from the subscription database)
+    reader_id: str = ""  # the subscription database's opaque id, for its unsubscribe link
 
     @property
     def key(self) -> str:

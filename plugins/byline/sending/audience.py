@@ -1,0 +1,70 @@
+"""Who a send goes to: the subscribers CSV, or the subscription service's database.
+
+With ``BYLINE_SUBSCRIPTIONS_URL`` set, readers come from the database (active ones only,
+each with the opaque id its unsubscribe link carries), a reader who unsubscribes while a
+send runs is not sent to after that moment, and a permanent refusal marks the reader
+bounced. Without it the CSV is read as before and these checks have nothing to ask.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .subscribers import Subscriber, SubscriberList, read_subscribers
+
+if TYPE_CHECKING:
+    from .config import SendConfig
+
+
+class CsvAudience:
+    """The subscribers CSV (BYLINE_SEND_SUBSCRIBERS)."""
+
+    source = "csv"
+
+    def __init__(self, config: SendConfig) -> None:
+        self.config = config
+
+    def load(self) -> SubscriberList:
+        return read_subscribers(self.config.subscribers)
+
+    def describe(self) -> str:
+        return self.config.subscribers.name
+
+    def still_subscribed(self, subscriber: Subscriber) -> bool:
+        return True
+
+    def bounced(self, subscriber: Subscriber, reason: str) -> None:
+        """A CSV is the editor's to change; the ledger already records the refusal."""
+
+
+class DatabaseAudience(CsvAudience):
+    """The subscription service's readers (needs ``byline[subscriptions]``)."""
+
+    source = "database"
+
+    def __init__(self, config: SendConfig) -> None:
+        super().__init__(config)
+        from ..subscriptions.store import Store
+
+        self.store = Store(config.database)
+
+    def load(self) -> SubscriberList:
+        readers = self.store.active_readers()
+        return SubscriberList(
+            recipients=[Subscriber(r.email, r.name, 0, reader_id=r.id) for r in readers]
+        )
+
+    def describe(self) -> str:
+        return "the subscription database"
+
+    def still_subscribed(self, subscriber: Subscriber) -> bool:
+        return self.store.is_active(subscriber.reader_id)
+
+    def bounced(self, subscriber: Subscriber, reason: str) -> None:
+        self.store.mark_bounced(subscriber.reader_id, reason)
+
+
+def audience_for(config: SendConfig) -> CsvAudience:
+    if config.subscriptions_url and config.provider == "smtp":
+        return DatabaseAudience(config)
+    return CsvAudience(config)

@@ -1,0 +1,48 @@
+"""The service's own pages: small, accessible HTML with no script and no third-party
+request, in the theme's spirit (a column of text, one heading, one action)."""
+
+from __future__ import annotations
+
+import html
+
+STYLE = """
+:root { color-scheme: light dark; --ink: #1a1a1a; --paper: #fdfcf9; --accent: #8a1c1c; }
+@media (prefers-color-scheme: dark) {
+  :root { --ink: #ecebe8; --paper: #161616; --accent: #f0a0a0; }
+}
+body { margin: 0; background: var(--paper); color: var(--ink);
+  font: 1.125rem/1.6 Georgia, "Times New Roman", serif; }
+main { max-width: 34rem; margin: 3rem auto; padding: 0 1.25rem; }
+h1 { font-size: 1.75rem; line-height: 1.2; }
+a { color: var(--accent); }
+button { font: inherit; padding: .6rem 1.2rem; border: 2px solid var(--accent);
+  background: var(--accent); color: var(--paper); border-radius: .25rem; cursor: pointer; }
+button:focus-visible, a:focus-visible { outline: 3px solid var(--ink); outline-offset: 2px; }
+"""
+
+
+def page(title: str, paragraphs: list[str], *, action: str = "", button: str = "") -> str:
+    """A whole page: ``paragraphs`` are HTML already escaped by the caller (see ``esc``);
+    ``action`` and ``button`` add the page's one form (a POST to ``action``)."""
+    form = ""
+    if action:
+        form = (
+            f'<form method="post" action="{esc(action)}">'
+            f'<button type="submit">{esc(button)}</button></form>'
+        )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex">'
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{esc(title)}</h1>{body}{form}</main></body></html>"
+    )
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def link(url: str, text: str) -> str:
+    return f'<a href="{esc(url)}">{esc(text)}</a>'

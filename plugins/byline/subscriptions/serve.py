@@ -1,0 +1,41 @@
+"""Run the service with uvicorn: ``invoke subscriptions.serve`` and ``python -m
+byline.subscriptions`` both end here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .config import service_config
+
+
+def serve(
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+    base_dir: Path | str,
+    *,
+    host: str = "",
+    port: int = 0,
+) -> None:
+    """Serve until stopped. One process, one event loop: SQLite wants one writer, and one
+    core answers far more sign-ups than a column site ever sees (README: figures)."""
+    import logging
+
+    import uvicorn
+
+    from .app import create_app
+
+    config = service_config(settings, environ, base_dir)
+    # uvicorn's access log would keep every confirmation token; the app logs each request
+    # itself, without query strings, and never a full address.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    uvicorn.run(
+        create_app(config),
+        host=host or config.host,
+        port=port or config.port,
+        proxy_headers=False,  # the client address comes from BYLINE_SUBSCRIPTIONS_TRUSTED_HEADER
+        server_header=False,
+        log_level="info",
+        access_log=False,
+    )
