@@ -245,7 +245,7 @@ def test_a_reader_who_leaves_mid_send_gets_nothing_after_and_a_refusal_bounces(r
         def during_send(index: int, address: str):
             if index == 0:  # while the first message is handed over, a2 clicks unsubscribe
                 requests.post(leaving, data="List-Unsubscribe=One-Click", timeout=10)
-            return None
+            return
 
         handler.data = during_send
         handler.rcpt = lambda _i, a: "550 5.1.1 no such mailbox" if a.startswith("gone") else None
