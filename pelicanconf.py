@@ -92,8 +92,12 @@ BYLINE_PUBLISHER = "Fernhill Works"
 BYLINE_PUBLISHER_LOGO = "theme/images/logo.png"
 BYLINE_DEFAULT_IMAGE = "images/social-card.jpg"
 BYLINE_NEWSLETTER_NAME = "The Counter Weekly"
-# Buttondown's embed form; set to "" to leave the sign-up form out
-BYLINE_NEWSLETTER_FORM_URL = "https://buttondown.com/api/emails/embed-subscribe/thecounter"
+# The sign-up form posts to Byline's subscription service (`invoke subscriptions.serve`),
+# because the newsletter goes out through SMTP below. With Buttondown instead, set
+# BYLINE_SEND_PROVIDER = "buttondown" and BYLINE_NEWSLETTER_FORM_URL to its embed form.
+# Here: the service on this computer, to try sign-up, confirmation and unsubscribe locally
+# (publishconf.py has the real address).
+BYLINE_SUBSCRIPTIONS_URL = "http://127.0.0.1:8040"
 
 # Most read: the build reads data/pageviews.json; `invoke pageviews` refreshes it from
 # BYLINE_PAGEVIEWS_SOURCE (here the sample export data/pageviews-export.csv).
@@ -112,8 +116,5 @@ BYLINE_NEWSLETTER_POSTAL_ADDRESS = "Fernhill Works, 12 Corn Street, Ashby Vale A
 # BYLINE_SMTP_PASSWORD, BYLINE_UNSUBSCRIBE_SECRET, BUTTONDOWN_API_KEY.
 BYLINE_SEND_PROVIDER = "smtp"
 BYLINE_SEND_FROM_ADDRESS = "news@thecounter.example.com"
-BYLINE_SEND_UNSUBSCRIBE_URL = (
-    "https://thecounter.example.com/unsubscribe?email={email}&token={token}"
-)
 BYLINE_SEND_SMTP_HOST = "smtp.example.com"
 BYLINE_SEND_SMTP_USERNAME = "news@thecounter.example.com"

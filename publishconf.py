@@ -12,6 +12,9 @@ from pelicanconf import *  # noqa: E402,F403
 # The address readers use, without a trailing slash; `invoke publish` refuses the placeholder.
 SITEURL = os.environ.get("BYLINE_SITEURL", "https://thecounter.example.com")
 RELATIVE_URLS = False
+# The subscription service behind the same domain (README: "Subscriptions"); newsletter.send
+# signs each reader's unsubscribe link for it and reads the readers from its database.
+BYLINE_SUBSCRIPTIONS_URL = SITEURL + "/subscriptions"
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"

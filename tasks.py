@@ -433,6 +433,143 @@ def newsletter_send(
         sys.exit(int(code))
 
 
+def _subscriptions_settings(local: bool) -> dict:
+    """The settings the service and the subscriber tasks share with newsletter.send: the
+    production ones (publishconf.py), or pelicanconf.py's to try it all on this computer."""
+    if not local:
+        return _publish_settings()
+    return dict(SETTINGS)
+
+
+def _admin(local: bool = False):
+    """The readers' database and the send settings, or a clear message and exit 2."""
+    from byline.errors import BylineError
+
+    try:
+        from byline.subscriptions.admin import open_admin
+
+        root = Path(SETTINGS["PATH"]).resolve().parent
+        return open_admin(_subscriptions_settings(local), dict(os.environ), root)
+    except ModuleNotFoundError as error:
+        sys.exit(
+            f"{error.name} is missing: the subscription service is an optional part; install it "
+            'with .venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
+        )
+    except BylineError as error:
+        sys.exit(f"subscribers: {error}")
+
+
+@task(
+    name="serve",
+    help={
+        "local": "use pelicanconf.py (the local site on 127.0.0.1), not publishconf.py",
+        "port": "the port (default BYLINE_SUBSCRIPTIONS_PORT)",
+    },
+)
+def subscriptions_serve(c, local=False, port=0):
+    """Run the subscription service: sign-up, confirmation, one-click unsubscribe"""
+    from byline.errors import BylineError
+
+    root = Path(SETTINGS["PATH"]).resolve().parent
+    try:
+        from byline.subscriptions.serve import serve as serve_subscriptions
+
+        serve_subscriptions(_subscriptions_settings(local), os.environ, root, port=int(port))
+    except ModuleNotFoundError as error:
+        sys.exit(
+            f"{error.name} is missing: install the service with "
+            '.venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
+        )
+    except BylineError as error:
+        sys.exit(f"subscriptions.serve: {error}")
+
+
+@task(name="import", help={"file": "a CSV with the columns email,name,status"})
+def subscribers_import(c, file, local=False):
+    """Add readers from a CSV (people who left stay out; their own confirmation brings them back)"""
+    from byline.subscriptions.admin import import_csv
+
+    store, _config = _admin(local)
+    report = import_csv(store, Path(file))
+    emit(
+        f"{report.added} reader(s) added, {report.updated} recorded as opted out, "
+        f"{report.kept} already known"
+    )
+    for line in report.skipped:
+        emit(f"  skipped {line}")
+
+
+@task(
+    name="export",
+    help={
+        "reader": "export one reader's data (JSON) instead of the whole list",
+        "output": "write to this file instead of the screen",
+    },
+)
+def subscribers_export(c, reader="", output="", local=False):
+    """Write the readers as CSV, or one reader's data and history as JSON"""
+    import json
+
+    from byline.durable import write_atomic
+    from byline.subscriptions.admin import export_csv, reader_export
+
+    store, config = _admin(local)
+    if reader:
+        data = reader_export(store, config, reader)
+        if data is None:
+            sys.exit("subscribers.export: no reader with that address")
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = export_csv(store)
+    if output:
+        write_atomic(Path(output), text)
+        emit(f"written to {output}")
+    else:
+        emit(text.rstrip("\n"))
+
+
+@task(name="unsubscribe", help={"address": "the reader's email address"})
+def subscribers_unsubscribe(c, address, local=False):
+    """Record an unsubscribe that arrived by email (the List-Unsubscribe mailto:)"""
+    from byline.signing import masked
+    from byline.subscriptions.admin import unsubscribe_address
+
+    store, _config = _admin(local)
+    if unsubscribe_address(store, address):
+        emit(f"{masked(address)} is unsubscribed; the next send leaves them out")
+    else:
+        sys.exit(f"subscribers.unsubscribe: {masked(address)} is not in the database")
+
+
+@task(name="forget", help={"address": "the reader's email address", "yes": "do not ask"})
+def subscribers_forget(c, address, yes=False, local=False):
+    """Delete a reader everywhere; the send ledger keeps only a keyed hash of the address"""
+    from byline.signing import masked
+    from byline.subscriptions.admin import forget
+
+    store, config = _admin(local)
+    if not yes and input(f"Delete {masked(address)} everywhere, for good? [y/N] ").lower() != "y":
+        sys.exit("subscribers.forget: nothing deleted")
+    report = forget(store, config, address)
+    emit(
+        f"{masked(address)}: database {'deleted' if report.database else 'not found'}, "
+        f"{report.ledger_lines} ledger line(s) hashed, {report.csv_rows} CSV row(s) and "
+        f"{report.previews} preview(s) deleted"
+    )
+
+
+@task(name="backup", help={"to": "the folder for the copy (default data/backups)"})
+def subscribers_backup(c, to="data/backups", local=False):
+    """A consistent copy of the live readers' database (SQLite; PostgreSQL: pg_dump)"""
+    from byline.subscriptions.admin import backup
+
+    store, _config = _admin(local)
+    try:
+        emit(f"backed up to {backup(store, Path(to))}")
+    except ValueError as error:
+        sys.exit(f"subscribers.backup: {error}")
+
+
 def pelican_run(cmd):
     cmd += " " + program.core.remainder  # allows to pass-through args to pelican
     pelican_main(shlex.split(cmd))
@@ -441,6 +578,18 @@ def pelican_run(cmd):
 newsletter = Collection("newsletter")
 newsletter.add_task(newsletter_preview)
 newsletter.add_task(newsletter_send)
+
+subscriptions = Collection("subscriptions")
+subscriptions.add_task(subscriptions_serve)
+subscribers = Collection("subscribers")
+for _task in (
+    subscribers_import,
+    subscribers_export,
+    subscribers_unsubscribe,
+    subscribers_forget,
+    subscribers_backup,
+):
+    subscribers.add_task(_task)
 
 ns = Collection(
     clean,
@@ -458,4 +607,6 @@ ns = Collection(
     pageviews,
     lint,
     newsletter,
+    subscriptions,
+    subscribers,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from conftest import page
+from conftest import build, page
 
 ARTICLE = "cash-flow-is-a-calendar/"
 
@@ -113,17 +113,38 @@ def test_author_bio_box_has_photo_bio_and_links(demo_site):
     ]
 
 
-def test_newsletter_signup_posts_to_the_provider(demo_site):
+def test_newsletter_signup_posts_to_the_subscription_service(demo_site):
     signup = page(demo_site, ARTICLE).xpath("//section[@class='signup']")[0]
     assert (
         signup.xpath("string(.//h2)") == "If you enjoyed this article, why not join our newsletter?"
     )
     form = signup.xpath(".//form")[0]
-    assert form.get("action") == "https://buttondown.com/api/emails/embed-subscribe/thecounter"
+    # The demo sends through SMTP, so its form posts to Byline's own service.
+    assert form.get("action") == "http://127.0.0.1:8040/subscribe"
     assert form.get("method") == "post"
     assert form.xpath(".//input[@type='email' and @name='email' and @required]")
     label_for = form.xpath(".//label/@for")[0]
     assert form.xpath(f".//input[@id='{label_for}']")
+    # The page the reader signed up on goes with their consent; the honeypot is out of
+    # sight and out of the tab order.
+    assert form.xpath(".//input[@name='page']/@value") == [f"http://127.0.0.1:8000/{ARTICLE}"]
+    trap = form.xpath(".//div[@class='signup-trap']")[0]
+    assert trap.get("aria-hidden") == "true"
+    assert trap.xpath(".//input[@name='website']/@tabindex") == ["-1"]
+
+
+def test_with_buttondown_the_form_posts_to_its_embed_form(tmp_path):
+    embed = "https://buttondown.com/api/emails/embed-subscribe/thecounter"
+    output = build(
+        tmp_path / "out",
+        BYLINE_SEND_PROVIDER="buttondown",
+        BYLINE_NEWSLETTER_FORM_URL=embed,
+        BYLINE_IMAGE_VARIANTS=False,
+        BYLINE_SOCIAL_CARDS=False,
+    )
+    form = page(output, ARTICLE).xpath("//section[@class='signup']//form")[0]
+    assert form.get("action") == embed
+    assert not form.xpath(".//input[@name='website' or @name='page']")
 
 
 def test_more_from_lists_the_authors_other_stories_not_already_related(demo_site):

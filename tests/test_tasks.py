@@ -84,6 +84,11 @@ def _send_project(project: Path) -> dict[str, str]:
     data = project / "data"
     data.mkdir(exist_ok=True)
     shutil.copy(ROOT / "data" / "subscribers.example.csv", data / "subscribers.csv")
+    with open(project / "publishconf.py", "a") as conf:  # these sends read the CSV
+        conf.write(
+            'BYLINE_SUBSCRIPTIONS_URL = ""\nBYLINE_SEND_UNSUBSCRIBE_URL = '
+            '"https://thecounter.example.com/unsubscribe?email={email}&token={token}"\n'
+        )
     post = "Title: Hello\nDate: 2026-01-06 09:00\nAuthor: Maya Okafor\nSummary: Hi.\n\nBody.\n"
     (project / "content" / "hello.md").write_text(post)
     assert invoke(project, "preview").returncode == 0
@@ -183,6 +188,8 @@ def built_for_sending(tmp_path_factory) -> Path:
     (root / "content" / "hello.md").write_text(post)
     with open(root / "pelicanconf.py", "a") as conf:
         conf.write(SMTP_SETTINGS)
+    with open(root / "publishconf.py", "a") as conf:
+        conf.write('BYLINE_SUBSCRIPTIONS_URL = ""  # these sends read data/subscribers.csv\n')
     (root / "data").mkdir()
     shutil.copy(ROOT / "data" / "subscribers.example.csv", root / "data" / "subscribers.csv")
     env = {**os.environ, "BYLINE_SITEURL": PUBLIC_SITE}

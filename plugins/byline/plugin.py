@@ -627,13 +627,16 @@ def on_article_writer_finalized(generator, writer) -> None:
 
 
 def on_generator_init(generator) -> None:
-    """Give the generator's templates a fresh story-card memo (``byline_memo``) and the
-    sign-up block's words for the newsletter's period (``byline_signup``)."""
+    """Give the generator's templates a fresh story-card memo (``byline_memo``), the
+    sign-up block's words for the newsletter's period (``byline_signup``) and where its
+    form posts (``byline_signup_form``)."""
     from .cards import RenderMemo
     from .newsletter.wording import signup_wording
+    from .signup_form import signup_form
 
     settings = generator.settings
     generator.env.globals["byline_memo"] = RenderMemo()
+    generator.env.globals["byline_signup_form"] = signup_form(settings)
     name = settings.get("BYLINE_NEWSLETTER_NAME") or settings.get("SITENAME") or ""
     generator.env.globals["byline_signup"] = signup_wording(
         name, settings["BYLINE_NEWSLETTER_PERIOD"]

@@ -344,9 +344,7 @@ class SubscriptionSettings:
 
     url: str = setting("BYLINE_SUBSCRIPTIONS_URL", "")
     database: str = setting("BYLINE_SUBSCRIPTIONS_DATABASE", "data/subscribers.sqlite3")
-    database_url_env: str = setting(
-        "BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV", "BYLINE_DATABASE_URL"
-    )
+    database_url_env: str = setting("BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV", "BYLINE_DATABASE_URL")
     host: str = setting("BYLINE_SUBSCRIPTIONS_HOST", "127.0.0.1")
     port: int = setting("BYLINE_SUBSCRIPTIONS_PORT", 8040, minimum=1)
     confirm_hours: float = setting(

@@ -34,7 +34,7 @@ def keyed_hash(secret: str, address: str) -> str:
 
 def masked(address: str) -> str:
     """An address as logs may show it: 'j***@example.com' (never the full address)."""
-    local, at, domain = address.strip().partition("@")
+    local, at, domain = address.strip().lower().partition("@")
     if not at:
         return "***"
     return f"{local[:1]}***@{domain}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .errors import SubscriberFileError
 from .subscribers import Subscriber, SubscriberList, read_subscribers
 
 if TYPE_CHECKING:
@@ -44,12 +45,25 @@ class DatabaseAudience(CsvAudience):
 
     def __init__(self, config: SendConfig) -> None:
         super().__init__(config)
-        from ..subscriptions.store import Store
-
+        try:
+            from ..subscriptions.store import Store
+        except ModuleNotFoundError as error:
+            raise SubscriberFileError(
+                f"BYLINE_SUBSCRIPTIONS_URL is set, so the readers come from the subscription "
+                f"database, which needs {error.name}: install the optional part with "
+                '.venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
+            ) from None
         self.store = Store(config.database)
 
     def load(self) -> SubscriberList:
         readers = self.store.active_readers()
+        csv = self.config.subscribers
+        if not readers and not self.store.counts() and csv.is_file():
+            raise SubscriberFileError(
+                f"the subscription database has no readers yet, but {csv.name} has a list: "
+                f"bring it in once with `invoke subscribers.import {csv}` (or set "
+                'BYLINE_SUBSCRIPTIONS_URL to "" to keep sending to the CSV)'
+            )
         return SubscriberList(
             recipients=[Subscriber(r.email, r.name, 0, reader_id=r.id) for r in readers]
         )

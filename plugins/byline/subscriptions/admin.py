@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from pathlib import Path
 from ..durable import write_atomic
 from ..sending.config import SendConfig
 from ..sending.ledger import forget_address, read_records
-from ..sending.subscribers import SENDABLE_STATUSES, normalise, read_subscribers
+from ..sending.subscribers import normalise, read_subscribers
 from ..signing import keyed_hash
 from .store import Status, Store
 
@@ -33,9 +32,9 @@ EXPORT_COLUMNS = (
 
 @dataclass
 class ImportReport:
-    added: int = 0
-    updated: int = 0
-    kept: int = 0
+    added: int = 0  # readers who now receive the newsletter
+    updated: int = 0  # recorded as opted out (new, or a reader the list says left)
+    kept: int = 0  # already known, unchanged
     skipped: list[str] = field(default_factory=list)  # "line N: reason", no addresses
 
 
@@ -55,6 +54,8 @@ def import_csv(store: Store, path: Path) -> ImportReport:
         rows.append((email, "", kept))
     for email, name, status in rows:
         outcome = store.import_reader(email, name, status, source)
+        if outcome == "added" and status != Status.ACTIVE:
+            outcome = "updated"  # a new reader who had already opted out
         setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
@@ -108,7 +109,7 @@ def forget(store: Store, config: SendConfig, email: str) -> ForgetReport:
     report.csv_rows = _drop_csv_rows(config.subscribers, key)
     folder = config.dry_run_dir
     if folder.is_dir():
-        for path in folder.glob("*.eml"):
+        for path in folder.rglob("*.eml"):
             if key in path.read_bytes().decode("utf-8", "replace").lower():
                 path.unlink()
                 report.previews += 1
@@ -163,9 +164,10 @@ def backup(store: Store, folder: Path) -> Path:
     return target
 
 
-def summary_json(data: dict) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+def open_admin(settings: dict, environ: dict, base_dir: Path | str) -> tuple[Store, SendConfig]:
+    """The database and the send settings the tasks work on (the ones newsletter.send
+    uses, so an unsubscribe recorded here is one the next send honours)."""
+    from ..sending.config import config_from_settings
 
-
-#: Statuses a CSV row may carry that mean "send to this reader".
-SENDABLE = SENDABLE_STATUSES
+    config = config_from_settings(settings, environ, base_dir=base_dir)
+    return Store(config.database), config
