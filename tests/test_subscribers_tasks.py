@@ -72,7 +72,10 @@ def test_import_export_and_an_unsubscribe_by_email(project):
     }
     # Importing again changes nothing; a CSV never brings back someone who left.
     again = invoke(project, "subscribers.import", "data/subscribers.csv")
-    assert "0 reader(s) added" in again.stdout and statuses(project)["carol@example.com"] == "unsubscribed"
+    assert (
+        "0 reader(s) added" in again.stdout
+        and statuses(project)["carol@example.com"] == "unsubscribed"
+    )
 
     left = invoke(project, "subscribers.unsubscribe", "ADA@example.com")
     assert left.returncode == 0 and "a***@example.com" in left.stdout
