@@ -220,6 +220,8 @@ def test_invoke_newsletter_send_over_tls_exit_codes(tmp_path, ca, ca_file):
                 'BYLINE_SEND_SMTP_SECURITY = "tls"\n'
                 "BYLINE_SEND_RATE = 0\n"
             )
+        with open(project / "publishconf.py", "a", encoding="utf-8") as conf:
+            conf.write('BYLINE_SUBSCRIPTIONS_URL = ""  # this send reads the CSV\n')
         env = {
             "PATH": os.environ["PATH"],
             "HOME": os.environ.get("HOME", "/root"),

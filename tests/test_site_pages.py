@@ -95,6 +95,7 @@ def test_signup_form_is_left_out_when_no_provider_is_set(site):
     output = site(
         {"post.md": "Title: One\nDate: 2026-01-01\nSummary: s\n\nBody."},
         BYLINE_NEWSLETTER_FORM_URL="",
+        BYLINE_SUBSCRIPTIONS_URL="",
     )
     assert not page(output, "post/").xpath("//form")
     assert not page(output, "index.html").xpath("//form")
