@@ -145,7 +145,7 @@ def test_forget_deletes_a_reader_everywhere_and_hashes_the_ledger(project):
 
 
 def test_backup_is_a_consistent_copy_while_the_database_is_written(project):
-    store = Store(f"sqlite:///{database(project)}")
+    store = Store(f"sqlite:///{database(project)}", SECRET)
     from datetime import timedelta
 
     stop = threading.Event()

@@ -19,10 +19,18 @@ import requests
 import sendkit as kit
 import sqlalchemy as sa
 import subskit
-from byline.subscriptions.store import EVENTS, OUTBOX, READERS, Confirmed, Store
+from byline.subscriptions.store import (
+    EVENTS,
+    OUTBOX,
+    READERS,
+    Confirmed,
+    Store,
+    confirmation_token,
+)
 
 POSTGRES = os.environ.get("BYLINE_TEST_POSTGRES_URL", "")
 TTL = timedelta(hours=48)
+SECRET = "store-test-key-0123456789"
 
 
 @contextlib.contextmanager
@@ -52,21 +60,37 @@ def url(request, tmp_path):
 
 
 def token_of(store: Store, email: str) -> str:
+    """The token of the reader's newest confirmation email, as the service mails it."""
     with store.engine.connect() as db:
-        return (
-            db.execute(
-                sa.select(OUTBOX.c.token)
-                .join(READERS, READERS.c.id == OUTBOX.c.reader_id)
-                .where(READERS.c.email_key == email.lower())
-                .order_by(OUTBOX.c.id.desc())
-            )
-            .scalars()
-            .first()
+        reader, nonce = db.execute(
+            sa.select(OUTBOX.c.reader_id, OUTBOX.c.nonce)
+            .join(READERS, READERS.c.id == OUTBOX.c.reader_id)
+            .where(READERS.c.email_key == email.lower())
+            .order_by(OUTBOX.c.id.desc())
+        ).first()
+    return confirmation_token(SECRET, reader, nonce)
+
+
+def test_a_copy_of_the_database_without_the_key_confirms_nobody(url):
+    store = Store(url, SECRET)
+    store.sign_up("ada@example.com", "", "", TTL)
+    with store.engine.connect() as db:
+        stored = " ".join(
+            str(tuple(row)) for table in (READERS, OUTBOX) for row in db.execute(sa.select(table))
         )
+    token = token_of(store, "ada@example.com")
+    assert token not in stored
+    assert confirmation_token("another-key-0123456789", *_ids(store)) != token
+    assert store.confirm(token) == Confirmed.NOW
+
+
+def _ids(store: Store) -> tuple[str, str]:
+    with store.engine.connect() as db:
+        return tuple(db.execute(sa.select(OUTBOX.c.reader_id, OUTBOX.c.nonce)).first())
 
 
 def test_a_reader_confirms_once_leaves_and_comes_back(url):
-    store = Store(url)
+    store = Store(url, SECRET)
     store.sign_up("Ada@Example.com", "Ada", "https://site.example/p/", TTL)
     first = token_of(store, "ada@example.com")
     assert store.find("ada@example.com").status == "pending"
@@ -98,7 +122,7 @@ def test_a_reader_confirms_once_leaves_and_comes_back(url):
 
 
 def test_expired_links_and_imports_that_respect_who_left(url):
-    store = Store(url)
+    store = Store(url, SECRET)
     store.sign_up("late@example.com", "", "", timedelta(seconds=-1))
     assert store.confirm(token_of(store, "late@example.com")) == Confirmed.EXPIRED
     assert store.import_reader("ann@example.com", "Ann", "active", "import") == "added"
@@ -109,7 +133,7 @@ def test_expired_links_and_imports_that_respect_who_left(url):
 
 
 def test_racing_sign_ups_of_one_address_make_one_reader(url):
-    store = Store(url)
+    store = Store(url, SECRET)
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: store.sign_up("race@example.com", "", "", TTL), range(16)))
     with store.engine.connect() as db:
@@ -118,7 +142,7 @@ def test_racing_sign_ups_of_one_address_make_one_reader(url):
 
 
 def test_forget_leaves_nothing_behind(url):
-    store = Store(url)
+    store = Store(url, SECRET)
     store.sign_up("gone@example.com", "Gone", "https://site.example/", TTL)
     store.sign_up("kept@example.com", "Kept", "https://site.example/", TTL)
     gone, kept = (store.find(a).id for a in ("gone@example.com", "kept@example.com"))
@@ -149,7 +173,7 @@ def _journey_on(url: str, tmp_path) -> None:
         assert service.sign_up("pg@example.com").status_code == 303
         link = subskit.links(subskit.confirmation_for(handler, "pg@example.com"))[0]
         assert requests.get(link, timeout=10).status_code == 200
-        store = Store(url)
+        store = Store(url, SECRET)
         reader = store.find("pg@example.com")
         assert reader.status == "active"
         from byline.sending.message import reader_url

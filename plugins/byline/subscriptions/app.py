@@ -56,6 +56,7 @@ HEADERS = {
 HONEYPOT = "website"  # a field people never see; bots fill it in
 MAX_NAME = 200
 MAX_PAGE = 500
+MAX_FORM = 8192  # bytes: a sign-up form is an address, a page and a name
 
 
 class LogRequests:
@@ -140,6 +141,8 @@ class Service:
         return _html(body.replace("</main>", form + "</main>"))
 
     async def subscribe(self, request: Request) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_FORM:
+            return _html(page("Too much", [esc("A sign-up is one email address.")]), 413)
         form = await request.form()
         email = str(form.get("email") or "").strip()
         client = self.client(request)
@@ -270,7 +273,7 @@ def create_app(
     config: ServiceConfig, store: Store | None = None, *, worker: bool = True
 ) -> Starlette:
     """The ASGI app; ``store`` defaults to the configured database."""
-    service = Service(config, store or Store(config.database), worker=worker)
+    service = Service(config, store or Store(config.database, config.secret), worker=worker)
     routes = [
         Route("/subscribe", service.subscribe_form, methods=["GET"]),
         Route("/subscribe", service.subscribe, methods=["POST"]),

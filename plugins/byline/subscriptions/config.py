@@ -55,6 +55,12 @@ def service_config(
             f"environment variable {send.unsubscribe_secret_env} is not set: the key that "
             "signs unsubscribe links, the same one newsletter.send uses"
         )
+    if len(send.unsubscribe_secret) < 16:
+        raise SendConfigError(
+            f"environment variable {send.unsubscribe_secret_env} is too short to sign links "
+            'safely (at least 16 characters; make one with: python3 -c "import secrets; '
+            'print(secrets.token_urlsafe(32))")'
+        )
     if not send.from_address:
         raise SendConfigError(
             "BYLINE_SEND_FROM_ADDRESS is not set: the confirmation emails come from it"

@@ -25,6 +25,7 @@ from ..sending.provider import Outgoing
 from ..sending.smtp import SmtpProvider
 from ..sending.subscribers import Subscriber
 from ..signing import masked
+from .store import confirmation_token
 
 if TYPE_CHECKING:
     from .config import ServiceConfig
@@ -43,7 +44,8 @@ def confirm_link(config: ServiceConfig, token: str) -> str:
 def confirmation_message(config: ServiceConfig, queued: QueuedConfirmation) -> EmailMessage:
     """The double opt-in email: one link, what it is for, what to do if it was not you."""
     name = config.newsletter_name
-    link = confirm_link(config, queued.token)
+    token = confirmation_token(config.secret, queued.reader.id, queued.nonce)
+    link = confirm_link(config, token)
     hours = round(config.confirm_ttl.total_seconds() / 3600)
     send = config.send
     message = EmailMessage(policy=_FOLDED)

@@ -6,8 +6,10 @@ yes to) or PostgreSQL (a ``postgresql+psycopg://`` URL). Times are stored as ISO
 text, the same on both.
 
 A reader's states: ``pending`` (signed up, not confirmed), ``active`` (receives the
-newsletter), ``unsubscribed``, ``bounced`` (a permanent SMTP refusal). Confirmation tokens
-are stored only as their SHA-256, so a copy of the database cannot confirm anybody.
+newsletter), ``unsubscribed``, ``bounced`` (a permanent SMTP refusal). A confirmation
+token is an HMAC, with the service's key, of the reader id and a random nonce; the
+database keeps the nonce (until the email is out) and the token's SHA-256, so a copy of
+the database without the key cannot confirm anybody.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..sending.subscribers import normalise
+from ..signing import sign
 
 METADATA = sa.MetaData()
 
@@ -61,7 +64,7 @@ OUTBOX = sa.Table(
     METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("reader_id", sa.String(32), nullable=False, index=True),
-    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("nonce", sa.String(64), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_try", sa.String(32), nullable=False),
@@ -96,6 +99,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def confirmation_token(secret: str, reader_id: str, nonce: str) -> str:
+    """The token a confirmation link carries (see the module's docstring)."""
+    return sign(secret, f"{reader_id}:{nonce}", "confirm")
+
+
 @dataclass(frozen=True)
 class Reader:
     id: str
@@ -108,7 +116,7 @@ class Reader:
 class QueuedConfirmation:
     id: int
     reader: Reader
-    token: str
+    nonce: str
     attempts: int
 
 
@@ -137,11 +145,13 @@ def open_engine(url: str) -> sa.Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False}, hide_parameters=True
+        )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
     METADATA.create_all(engine)
     return engine
 
@@ -149,8 +159,9 @@ def open_engine(url: str) -> sa.Engine:
 class Store:
     """Every change the service and the tasks make, each one transaction."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, secret: str = "") -> None:
         self.url = url
+        self.secret = secret  # the signing key; needed only to sign readers up
         self.engine = open_engine(url)
         self._lock = threading.Lock()  # SQLite: one writer at a time inside this process
 
@@ -164,6 +175,8 @@ class Store:
     ) -> None:
         """Record a sign-up and queue its confirmation email. The same work and the same
         (empty) answer whatever the address's state, so a caller learns nothing."""
+        if not self.secret:
+            raise ValueError("signing up needs the signing key (Store(url, secret))")
         now = now or utc_now()
         for attempt in range(2):
             try:
@@ -179,13 +192,13 @@ class Store:
     ) -> None:
         key = normalise(email)
         row = db.execute(sa.select(READERS).where(READERS.c.email_key == key)).first()
-        token = secrets.token_urlsafe(24)
+        reader_id = row.id if row is not None else secrets.token_urlsafe(12)
+        nonce = secrets.token_urlsafe(16)
         fields = {
-            "confirm_hash": token_hash(token),
+            "confirm_hash": token_hash(confirmation_token(self.secret, reader_id, nonce)),
             "confirm_expires": stamp(now + ttl),
         }
         if row is None:
-            reader_id = secrets.token_urlsafe(12)
             db.execute(
                 READERS.insert().values(
                     id=reader_id,
@@ -199,7 +212,6 @@ class Store:
                 )
             )
         else:
-            reader_id = row.id
             if row.status == Status.ACTIVE:
                 fields = {}  # already in: no new link, nothing to confirm
             else:  # pending again, or coming back after leaving: a new confirmation
@@ -212,7 +224,7 @@ class Store:
         if fields:
             db.execute(
                 OUTBOX.insert().values(
-                    reader_id=reader_id, token=token, created_at=stamp(now), next_try=stamp(now)
+                    reader_id=reader_id, nonce=nonce, created_at=stamp(now), next_try=stamp(now)
                 )
             )
 
@@ -396,7 +408,7 @@ class Store:
             QueuedConfirmation(
                 row.id,
                 Reader(row.reader_id, row.email, row.name, row.status),
-                row.token,
+                row.nonce,
                 row.attempts,
             )
             for row in rows
