@@ -182,3 +182,13 @@ def _journey_on(url: str, tmp_path) -> None:
         assert requests.post(leave, data="List-Unsubscribe=One-Click", timeout=10).ok
         assert store.find("pg@example.com").status == "unsubscribed"
     assert not (root / "data" / "subscribers.sqlite3").exists()  # nothing went to SQLite
+
+
+def test_an_unreachable_database_is_named_without_its_password():
+    from byline.sending.errors import SubscriberFileError
+
+    with pytest.raises(SubscriberFileError) as caught:
+        Store(f"postgresql+psycopg://news:hunter2-secret@127.0.0.1:{kit.free_port()}/readers")
+    message = str(caught.value)
+    assert "hunter2" not in message and "news:***@127.0.0.1" in message
+    assert "Connection refused" in message or "connection failed" in message

@@ -30,6 +30,14 @@ def serve(
     # uvicorn's access log would keep every confirmation token; the app logs each request
     # itself, without query strings, and never a full address.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from sqlalchemy.engine import make_url
+
+    logging.getLogger(__name__).info(
+        "readers in %s; links in emails start %s; sign-ups go on to %s",
+        make_url(config.database).render_as_string(hide_password=True),
+        config.service_url,
+        config.thanks_url,
+    )
     uvicorn.run(
         create_app(config),
         host=host or config.host,

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..sending.errors import SubscriberFileError
 from ..sending.subscribers import normalise
 from ..signing import sign
 
@@ -152,7 +153,16 @@ def open_engine(url: str) -> sa.Engine:
         sa.event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
-    METADATA.create_all(engine)
+    try:
+        METADATA.create_all(engine)
+    except sa.exc.SQLAlchemyError as error:
+        engine.dispose()
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise SubscriberFileError(
+            f"cannot open the readers' database {shown}: {reason} (BYLINE_SUBSCRIPTIONS_DATABASE, "
+            "or the URL in the environment variable BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV names)"
+        ) from None
     return engine
 
 
