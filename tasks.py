@@ -4,6 +4,7 @@ A thin command layer: each task calls Pelican or a module in plugins/byline.
 Run `invoke --list` to see them.
 """
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -441,22 +442,29 @@ def _subscriptions_settings(local: bool) -> dict:
     return dict(SETTINGS)
 
 
-def _admin(local: bool = False):
-    """The readers' database and the send settings, or a clear message and exit 2."""
+@contextlib.contextmanager
+def _subscription_errors(label: str):
+    """The optional part missing, or a setting or the database wrong: one clear line."""
     from byline.errors import BylineError
 
     try:
+        yield
+    except ModuleNotFoundError as error:
+        sys.exit(
+            f"{label}: {error.name} is missing: the subscription service is an optional part; "
+            'install it with .venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
+        )
+    except BylineError as error:
+        sys.exit(f"{label}: {error}")
+
+
+def _admin(local: bool = False):
+    """The readers' database and the send settings, or a clear message and exit 1."""
+    with _subscription_errors("subscribers"):
         from byline.subscriptions.admin import open_admin
 
         root = Path(SETTINGS["PATH"]).resolve().parent
         return open_admin(_subscriptions_settings(local), dict(os.environ), root)
-    except ModuleNotFoundError as error:
-        sys.exit(
-            f"{error.name} is missing: the subscription service is an optional part; install it "
-            'with .venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
-        )
-    except BylineError as error:
-        sys.exit(f"subscribers: {error}")
 
 
 @task(
@@ -468,20 +476,11 @@ def _admin(local: bool = False):
 )
 def subscriptions_serve(c, local=False, port=0):
     """Run the subscription service: sign-up, confirmation, one-click unsubscribe"""
-    from byline.errors import BylineError
-
     root = Path(SETTINGS["PATH"]).resolve().parent
-    try:
+    with _subscription_errors("subscriptions.serve"):
         from byline.subscriptions.serve import serve as serve_subscriptions
 
         serve_subscriptions(_subscriptions_settings(local), os.environ, root, port=int(port))
-    except ModuleNotFoundError as error:
-        sys.exit(
-            f"{error.name} is missing: install the service with "
-            '.venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
-        )
-    except BylineError as error:
-        sys.exit(f"subscriptions.serve: {error}")
 
 
 @task(name="import", help={"file": "a CSV with the columns email,name,status"})

@@ -9,6 +9,8 @@ import logging
 import os
 import shutil
 import socketserver
+import subprocess
+import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from pelican.settings import read_settings
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+INVOKE = Path(sys.executable).parent / "invoke"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTICLE = "/cash-flow-is-a-calendar/"
@@ -103,6 +106,21 @@ def copy_project(root: Path, *, authors: bool = True, data: bool = False) -> Pat
     if data:
         (root / "data").mkdir()
     return root
+
+
+def run_invoke(
+    project: Path, *args: str, env: dict | None = None, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """`invoke ARGS` in a project copy, as a user runs it; ``env`` replaces the environment."""
+    return subprocess.run(
+        [str(INVOKE), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        input=stdin,
+    )
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:

@@ -10,16 +10,14 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from byline.signing import keyed_hash
 from byline.subscriptions.store import Store
-from conftest import copy_project
+from conftest import copy_project, run_invoke
 
-INVOKE = Path(sys.executable).parent / "invoke"
 SECRET = "tasks-secret-do-not-leak"
 CSV = """email,name,status
 ada@example.com,Ada,subscribed
@@ -38,15 +36,8 @@ def project(tmp_path) -> Path:
 
 
 def invoke(project: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "BYLINE_UNSUBSCRIBE_SECRET": SECRET}
-    return subprocess.run(
-        [str(INVOKE), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        input=stdin,
+    return run_invoke(
+        project, *args, env={**os.environ, "BYLINE_UNSUBSCRIBE_SECRET": SECRET}, stdin=stdin
     )
 
 
