@@ -108,6 +108,11 @@ def test_sign_up_confirm_send_and_one_click_unsubscribe(root):
         summary = send(root, service, force=True)
         assert summary.sent == ["bob@example.org"]
         assert handler.received() == {"bob@example.org": 1}
+    # The service's log names requests and masked addresses, never an address or a token.
+    log = service.log.read_text()
+    assert "confirmation sent to a***@example.com" in log and "POST /subscribe 303" in log
+    assert "ada@example.com" not in log and "bob@example.org" not in log
+    assert "token=" not in log and "&t=" not in log
 
 
 def test_the_answer_says_nothing_about_who_subscribes(root):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 
 def sign(secret: str, value: str, purpose: str = "") -> str:
@@ -38,3 +39,11 @@ def masked(address: str) -> str:
     if not at:
         return "***"
     return f"{local[:1]}***@{domain}"
+
+
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def without_addresses(text: str) -> str:
+    """``text`` (a server's reply, say) with every address in it masked, for logs."""
+    return _ADDRESS.sub(lambda found: masked(found.group()), text)

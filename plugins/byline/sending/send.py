@@ -39,6 +39,7 @@ from ..newsletter.frozen import (
     write_sent_record,
 )
 from ..retry import backoff_delay
+from ..signing import masked, without_addresses
 from ..siteurl import OVERRIDE, allows_non_public, non_public_reason
 from .audience import CsvAudience, audience_for
 from .config import SendConfig, config_from_settings, require_personal_mail, scrub
@@ -794,7 +795,7 @@ def _deliver_one(run: _Run, subscriber: Subscriber, known: RecipientState | None
         return "failed"
     except UncertainDelivery as error:
         # No line: the trailing "pending" is exactly what we know.
-        logger.warning("%s: %s", subscriber.email, run.say(error))
+        logger.warning("%s: %s", masked(subscriber.email), without_addresses(run.say(error)))
         summary.uncertain.append(subscriber.email)
         return "uncertain"
     except (ProviderStop, ConnectionFailure) as error:

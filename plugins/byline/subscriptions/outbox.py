@@ -24,7 +24,7 @@ from ..sending.message import _FOLDED, new_message_id
 from ..sending.provider import Outgoing
 from ..sending.smtp import SmtpProvider
 from ..sending.subscribers import Subscriber
-from ..signing import masked
+from ..signing import masked, without_addresses
 from .store import confirmation_token
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def send_due(store: Store, config: ServiceConfig) -> int:
         for queued in due:
             sent += _send_one(store, config, provider, queued)
     except (ProviderStop, SendError) as error:  # the server refused us: try again later
-        logger.warning("confirmation emails wait: %s", error)
+        logger.warning("confirmation emails wait: %s", without_addresses(str(error)))
         for queued in due[sent:]:
             store.confirmation_later(queued.id, backoff_delay(RETRY_BASE, 1), str(error))
     finally:
@@ -104,13 +104,20 @@ def _send_one(
     try:
         provider.deliver(outgoing)
     except PermanentFailure as error:
-        logger.warning("confirmation to %s refused for good: %s", who, error)
+        logger.warning(
+            "confirmation to %s refused for good: %s", who, without_addresses(str(error))
+        )
         store.confirmation_done(queued.id)
         return 0
     except DeliveryError as error:
         attempts = queued.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            logger.warning("confirmation to %s dropped after %d tries: %s", who, attempts, error)
+            logger.warning(
+                "confirmation to %s dropped after %d tries: %s",
+                who,
+                attempts,
+                without_addresses(str(error)),
+            )
             store.confirmation_done(queued.id)
         else:
             store.confirmation_later(queued.id, backoff_delay(RETRY_BASE, attempts), str(error))
