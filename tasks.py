@@ -458,13 +458,15 @@ def _subscription_errors(label: str):
         sys.exit(f"{label}: {error}")
 
 
-def _admin(local: bool = False):
-    """The readers' database and the send settings, or a clear message and exit 1."""
+def _admin(local: bool = False, *, create: bool = False):
+    """The readers' database and the send settings, or a clear message and exit 1. Only
+    an import may start a new database; the other tasks need the one the service keeps."""
     with _subscription_errors("subscribers"):
         from byline.subscriptions.admin import open_admin
 
         root = Path(SETTINGS["PATH"]).resolve().parent
-        return open_admin(_subscriptions_settings(local), dict(os.environ), root)
+        settings = _subscriptions_settings(local)
+        return open_admin(settings, dict(os.environ), root, create=create)
 
 
 @task(
@@ -488,7 +490,7 @@ def subscribers_import(c, file, local=False):
     """Add readers from a CSV (people who left stay out; their own confirmation brings them back)"""
     from byline.subscriptions.admin import import_csv
 
-    store, _config = _admin(local)
+    store, _config = _admin(local, create=True)
     report = import_csv(store, Path(file))
     emit(
         f"{report.added} reader(s) added, {report.updated} recorded as opted out, "

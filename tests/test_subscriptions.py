@@ -11,13 +11,15 @@ import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 import sendkit as kit
 import subskit
-from byline.sending import SendOptions, send_issue
+from byline.sending import SendOptions, read_records, send_issue
+from byline.sending.errors import SubscriberFileError
 from byline.sending.message import reader_url
 from byline.subscriptions.store import Store
 
@@ -319,3 +321,39 @@ def test_a_killed_service_loses_no_sign_up_it_answered(root):
             while set(answered) - set(handler.received()) and time.monotonic() < deadline:
                 time.sleep(0.2)
         assert set(answered) <= set(handler.received())
+
+
+def test_a_send_with_nobody_to_send_to_refuses_and_records_nothing(root):
+    settings = subskit.settings(root, kit.free_port(), kit.free_port())
+
+    def attempt():
+        return send_issue(
+            root / kit.MANIFEST,
+            settings,
+            kit.ENV,
+            SendOptions(yes=True, progress=False),
+            base_dir=root,
+        )
+
+    # On a machine without the service's database: an error, never "sent to nobody".
+    with pytest.raises(SubscriberFileError, match="no readers' database at"):
+        attempt()
+    assert not database(root).exists()
+    store = Store(f"sqlite:///{database(root)}", kit.UNSUB_SECRET)
+    store.sign_up("waiting@example.com", "", "", timedelta(hours=1))
+    with pytest.raises(SubscriberFileError, match=r"no confirmed readers \(1 waiting"):
+        attempt()
+    assert read_records(root / "data" / "send-ledger.jsonl") == []  # nothing recorded
+
+
+def test_a_test_copy_links_to_the_service_and_unsubscribes_nobody(root):
+    handler = kit.Recorder()
+    with kit.Server(handler) as smtp, subskit.Service(root, smtp.port) as service:
+        subscribe(service, handler, "ada@example.com")
+        handler.messages.clear()
+        summary = send(root, service, test_to="editor@example.com")
+        assert summary.sent == ["editor@example.com"]
+        url = one_click_url(handler.parsed()[0])
+        assert url.startswith(f"{service.url}/unsubscribe?r=test-copy&t=")
+        assert requests.post(url, data="List-Unsubscribe=One-Click", timeout=10).ok
+    assert statuses(root) == {"ada@example.com": "active"}

@@ -53,23 +53,33 @@ class DatabaseAudience(CsvAudience):
                 f"database, which needs {error.name}: install the optional part with "
                 '.venv/bin/pip install -c requirements.lock -e ".[subscriptions]"'
             ) from None
-        self.store = Store(config.database)
+        self.store = Store(config.database, create=False)
 
     def load(self) -> SubscriberList:
         readers = self.store.active_readers()
-        csv = self.config.subscribers
-        if not readers and not self.store.counts() and csv.is_file():
-            raise SubscriberFileError(
-                f"the subscription database has no readers yet, but {csv.name} has a list: "
-                f"bring it in once with `invoke subscribers.import {csv}` (or set "
-                'BYLINE_SUBSCRIPTIONS_URL to "" to keep sending to the CSV)'
-            )
+        if not readers:
+            raise SubscriberFileError(self._nobody())
         return SubscriberList(
             recipients=[Subscriber(r.email, r.name, 0, reader_id=r.id) for r in readers]
         )
 
     def describe(self) -> str:
         return "the subscription database"
+
+    def _nobody(self) -> str:
+        """Why an empty list stops the send (an issue "sent" to nobody would be closed)."""
+        csv = self.config.subscribers
+        counts = self.store.counts()
+        if not counts and csv.is_file():
+            return (
+                f"the subscription database has no readers yet, but {csv.name} has a list: "
+                f"bring it in once with `invoke subscribers.import {csv}` (or set "
+                'BYLINE_SUBSCRIPTIONS_URL to "" to keep sending to the CSV)'
+            )
+        return (
+            "nobody to send to: the subscription database has no confirmed readers "
+            f"({counts.get('pending', 0)} waiting to confirm); nothing was sent or recorded"
+        )
 
     def still_subscribed(self, subscriber: Subscriber) -> bool:
         return self.store.is_active(subscriber.reader_id)

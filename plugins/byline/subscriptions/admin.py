@@ -164,10 +164,12 @@ def backup(store: Store, folder: Path) -> Path:
     return target
 
 
-def open_admin(settings: dict, environ: dict, base_dir: Path | str) -> tuple[Store, SendConfig]:
+def open_admin(
+    settings: dict, environ: dict, base_dir: Path | str, *, create: bool = False
+) -> tuple[Store, SendConfig]:
     """The database and the send settings the tasks work on (the ones newsletter.send
     uses, so an unsubscribe recorded here is one the next send honours)."""
     from ..sending.config import config_from_settings
 
     config = config_from_settings(settings, environ, base_dir=base_dir)
-    return Store(config.database), config
+    return Store(config.database, create=create), config

@@ -138,13 +138,21 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def open_engine(url: str) -> sa.Engine:
-    """An engine for ``url`` with the tables created (idempotent)."""
+def open_engine(url: str, *, create: bool = True) -> sa.Engine:
+    """An engine for ``url`` with the tables created (idempotent). With ``create`` off, a
+    SQLite file that is not there is an error, not a new empty list: the sender on a
+    machine without the database must not take "nobody" for the readers."""
     if url.startswith("sqlite"):
         from pathlib import Path
 
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
+            if not create and not Path(path).is_file():
+                raise SubscriberFileError(
+                    f"there is no readers' database at {path} (BYLINE_SUBSCRIPTIONS_DATABASE): "
+                    "run this where the subscription service keeps it, or give this machine "
+                    "the PostgreSQL URL (BYLINE_DATABASE_URL)"
+                )
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
             url, connect_args={"check_same_thread": False}, hide_parameters=True
@@ -169,10 +177,10 @@ def open_engine(url: str) -> sa.Engine:
 class Store:
     """Every change the service and the tasks make, each one transaction."""
 
-    def __init__(self, url: str, secret: str = "") -> None:
+    def __init__(self, url: str, secret: str = "", *, create: bool = True) -> None:
         self.url = url
         self.secret = secret  # the signing key; needed only to sign readers up
-        self.engine = open_engine(url)
+        self.engine = open_engine(url, create=create)
         self._lock = threading.Lock()  # SQLite: one writer at a time inside this process
 
     def close(self) -> None:
