@@ -15,7 +15,7 @@ import pytest
 from byline.social_cards import fit_headline, serif, theme_palette, wrap
 from byline.variants import SMALLEST_MAX_BYTES, planned_widths
 from conftest import build, page, write_site
-from PIL import Image
+from PIL import Image, ImageOps
 
 
 def photo(width: int, height: int, fmt: str = "JPEG", **save) -> bytes:
@@ -221,6 +221,35 @@ def test_a_post_without_a_hero_shares_its_own_card(site):
     hero_og = page(output, "wide/").xpath("//meta[@property='og:image']")[0].get("content")
     assert "/images/variants/wide-" in hero_og and hero_og.endswith("-1200.jpg")
     assert not list((output / "images" / "cards").glob("wide-*"))
+
+
+@pytest.mark.parametrize("links", [False, True])
+def test_the_published_original_keeps_no_gps_and_stays_upright(tmp_path, links):
+    """The source file is published too (and variants off show it): its metadata is cut
+    out without re-encoding, the orientation kept; the file in content/ is untouched,
+    even when Pelican hard-links static files (STATIC_CREATE_LINKS)."""
+    source = gps_photo()
+    content = write_site(
+        tmp_path,
+        files(**{"images/heroes/gps.jpg": source, "gps.md": post("gps", "images/heroes/gps.jpg")}),
+    )
+    output = build(
+        tmp_path / "output",
+        content=content,
+        STATIC_CREATE_LINKS=links,
+        BYLINE_IMAGE_VARIANTS=False,
+        BYLINE_SOCIAL_CARDS=False,
+    )
+    published = output / "images/heroes/gps.jpg"
+    data = published.read_bytes()
+    assert b"Example Camera" not in data
+    with Image.open(published) as image:
+        exif = image.getexif()
+        assert not exif.get_ifd(0x8825) and set(exif) == {0x0112}  # orientation alone
+        assert ImageOps.exif_transpose(image).size == (900, 1600)
+    # The pixels are the same bytes: nothing was re-encoded.
+    assert source.endswith(data[-4096:])
+    assert (content / "images/heroes/gps.jpg").read_bytes() == source
 
 
 def test_variants_off_prints_the_source_files(site):

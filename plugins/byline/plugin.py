@@ -644,7 +644,16 @@ def on_generator_init(generator) -> None:
 
 
 def on_finalized(pelican) -> None:
-    """Index the written site for search (Pagefind), once everything is on disk."""
+    """Once everything is on disk: cut EXIF, XMP and text (GPS) out of the images
+    published as they are, then index the site for search (Pagefind)."""
+    from .image_metadata import strip_published_images
+    from .search import BUNDLE
+    from .variants import OUTPUT_FOLDER
+
+    output = Path(pelican.output_path)
+    stripped = strip_published_images(output, skip=(OUTPUT_FOLDER, BUNDLE))
+    if stripped:
+        logger.info("Images: EXIF, XMP and text metadata cut from %d published file(s)", stripped)
     if not pelican.settings.get("BYLINE_SEARCH"):
         return
     from .search import article_glob, index_site
