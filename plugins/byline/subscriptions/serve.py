@@ -38,6 +38,20 @@ def serve(
         config.service_url,
         config.thanks_url,
     )
+    from ..siteurl import non_public_reason
+
+    for name, url in (
+        ("SITEURL", config.site_url),
+        ("BYLINE_SUBSCRIPTIONS_URL", config.service_url),
+    ):
+        reason = non_public_reason(url)
+        if reason:
+            logging.getLogger(__name__).warning(
+                "%s: %s; readers cannot reach it (fine for trying the service on this "
+                "computer; on the server set the real address)",
+                name,
+                reason,
+            )
     uvicorn.run(
         create_app(config),
         host=host or config.host,
