@@ -89,6 +89,9 @@ class DatabaseAudience(CsvAudience):
 
 
 def audience_for(config: SendConfig) -> CsvAudience:
-    if config.subscriptions_url and config.provider == "smtp":
+    """The database when the subscription service keeps the list, else the CSV. Only for
+    providers that send one message per reader ("list"): a broadcast provider such as
+    Buttondown keeps its own list and never asks."""
+    if config.subscriptions_url:
         return DatabaseAudience(config)
     return CsvAudience(config)
