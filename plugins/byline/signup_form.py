@@ -1,7 +1,8 @@
 """Where the theme's sign-up form posts.
 
 Sending through SMTP (or a provider module of your own that sends one message per
-reader) with Byline's subscription service (``BYLINE_SUBSCRIPTIONS_URL``), the form posts to the service's ``/subscribe`` with two extra fields: the page it was on
+reader) with Byline's subscription service (``BYLINE_SUBSCRIPTIONS_URL``), the form
+posts to the service's ``/subscribe`` with two extra fields: the page it was on
 (recorded with the reader's consent) and a honeypot that people never see. Otherwise it
 posts to ``BYLINE_NEWSLETTER_FORM_URL`` (Buttondown's embed form, or any other), and with
 neither the form is left out.
