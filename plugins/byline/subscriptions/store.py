@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,27 +139,29 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_engine(url: str, create: bool) -> sa.Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        if not create and not Path(path).is_file():
+            raise SubscriberFileError(
+                f"there is no readers' database at {path} (BYLINE_SUBSCRIPTIONS_DATABASE): "
+                "run this where the subscription service keeps it, or give this machine "
+                "the PostgreSQL URL (BYLINE_DATABASE_URL)"
+            )
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
 def open_engine(url: str, *, create: bool = True) -> sa.Engine:
     """An engine for ``url`` with the tables created (idempotent). With ``create`` off, a
     SQLite file that is not there is an error, not a new empty list: the sender on a
-    machine without the database must not take "nobody" for the readers."""
+    machine without the database must not take "nobody" for the readers. SQL parameters
+    (addresses) are kept out of error messages."""
     if url.startswith("sqlite"):
-        from pathlib import Path
-
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            if not create and not Path(path).is_file():
-                raise SubscriberFileError(
-                    f"there is no readers' database at {path} (BYLINE_SUBSCRIPTIONS_DATABASE): "
-                    "run this where the subscription service keeps it, or give this machine "
-                    "the PostgreSQL URL (BYLINE_DATABASE_URL)"
-                )
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False}, hide_parameters=True
-        )
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin)
+        engine = _sqlite_engine(url, create)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
     try:
