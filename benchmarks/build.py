@@ -92,7 +92,8 @@ if "byline.plugin" in override.get("PLUGINS", []):
                         ("_attach_related", "related"), ("_attach_most_read", "most read"),
                         ("_attach_blocks", "blocks"), ("_lint_on_build", "lint"),
                         ("on_article_generator_pretaxonomy", "collisions"),
-                        ("on_finalized", "search")):
+                        ("_strip_image_metadata", "image metadata"),
+                        ("_index_for_search", "search")):
         time_it(plugin, name, label)
     for name in ("generate_context", "generate_output"):
         time_it(NewsletterGenerator, name, "digest")

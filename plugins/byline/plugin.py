@@ -644,16 +644,24 @@ def on_generator_init(generator) -> None:
 
 
 def on_finalized(pelican) -> None:
-    """Once everything is on disk: cut EXIF, XMP and text (GPS) out of the images
-    published as they are, then index the site for search (Pagefind)."""
+    """Once everything is on disk: clean the published images, then index for search."""
+    _strip_image_metadata(pelican)
+    _index_for_search(pelican)
+
+
+def _strip_image_metadata(pelican) -> None:
+    """Cut EXIF, XMP and text (GPS) out of the images published as they are."""
     from .image_metadata import strip_published_images
     from .search import BUNDLE
     from .variants import OUTPUT_FOLDER
 
-    output = Path(pelican.output_path)
-    stripped = strip_published_images(output, skip=(OUTPUT_FOLDER, BUNDLE))
+    stripped = strip_published_images(Path(pelican.output_path), skip=(OUTPUT_FOLDER, BUNDLE))
     if stripped:
         logger.info("Images: EXIF, XMP and text metadata cut from %d published file(s)", stripped)
+
+
+def _index_for_search(pelican) -> None:
+    """Index the written site for search (Pagefind)."""
     if not pelican.settings.get("BYLINE_SEARCH"):
         return
     from .search import article_glob, index_site
