@@ -49,12 +49,20 @@ READERS = sa.Table(
     sa.Column("confirm_expires", sa.String(32)),
 )
 
+
+def _about_a_reader() -> list[sa.Column]:
+    """The first columns of a table of rows about one reader (its events, its queue)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("reader_id", sa.String(32), nullable=False, index=True),
+    ]
+
+
 #: The consent record: every sign-up, confirmation, unsubscribe and bounce, with its source.
 EVENTS = sa.Table(
     "events",
     METADATA,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reader_id", sa.String(32), nullable=False, index=True),
+    *_about_a_reader(),
     sa.Column("at", sa.String(32), nullable=False),
     sa.Column("kind", sa.String(24), nullable=False),
     sa.Column("detail", sa.String(500), nullable=False, default=""),
@@ -64,8 +72,7 @@ EVENTS = sa.Table(
 OUTBOX = sa.Table(
     "outbox",
     METADATA,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reader_id", sa.String(32), nullable=False, index=True),
+    *_about_a_reader(),
     sa.Column("nonce", sa.String(64), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
@@ -220,18 +227,7 @@ class Store:
             "confirm_expires": stamp(now + ttl),
         }
         if row is None:
-            db.execute(
-                READERS.insert().values(
-                    id=reader_id,
-                    email=email,
-                    email_key=key,
-                    name=name,
-                    status=Status.PENDING,
-                    signed_up_at=stamp(now),
-                    signup_page=page,
-                    **fields,
-                )
-            )
+            _insert_reader(db, reader_id, email, name, Status.PENDING, now, page, **fields)
         else:
             if row.status == Status.ACTIVE:
                 fields = {}  # already in: no new link, nothing to confirm
@@ -376,18 +372,16 @@ class Store:
             row = db.execute(sa.select(READERS).where(READERS.c.email_key == key)).first()
             if row is None:
                 reader_id = secrets.token_urlsafe(12)
-                db.execute(
-                    READERS.insert().values(
-                        id=reader_id,
-                        email=email,
-                        email_key=key,
-                        name=name,
-                        status=status,
-                        signed_up_at=stamp(now),
-                        signup_page=source,
-                        confirmed_at=stamp(now) if status == Status.ACTIVE else None,
-                        unsubscribed_at=stamp(now) if status == Status.UNSUBSCRIBED else None,
-                    )
+                _insert_reader(
+                    db,
+                    reader_id,
+                    email,
+                    name,
+                    status,
+                    now,
+                    source,
+                    confirmed_at=stamp(now) if status == Status.ACTIVE else None,
+                    unsubscribed_at=stamp(now) if status == Status.UNSUBSCRIBED else None,
                 )
                 _event(db, reader_id, now, "imported", f"{source} ({status})")
                 return "added"
@@ -454,6 +448,30 @@ class Store:
     def queued(self) -> int:
         with self.engine.connect() as db:
             return int(db.execute(sa.select(sa.func.count()).select_from(OUTBOX)).scalar() or 0)
+
+
+def _insert_reader(
+    db: sa.Connection,
+    reader_id: str,
+    email: str,
+    name: str,
+    status: str,
+    now: datetime,
+    page: str,
+    **fields: Any,
+) -> None:
+    db.execute(
+        READERS.insert().values(
+            id=reader_id,
+            email=email,
+            email_key=normalise(email),
+            name=name,
+            status=status,
+            signed_up_at=stamp(now),
+            signup_page=page,
+            **fields,
+        )
+    )
 
 
 def _event(db: sa.Connection, reader_id: str, now: datetime, kind: str, detail: str) -> None:
