@@ -315,6 +315,7 @@ def test_a_killed_service_loses_no_sign_up_it_answered(root):
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         known = statuses(root)
         assert [a for a in answered if a not in known] == []
+        assert set(known.values()) == {"pending"}  # nobody in without confirming
         # Back up again, the queue is still there: every answered sign-up gets its email.
         with subskit.Service(root, smtp.port, port=service.port):
             deadline = time.monotonic() + 60
