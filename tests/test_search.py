@@ -177,8 +177,14 @@ def test_a_pagefind_that_fails_stops_the_build_saying_what_to_do(tmp_path, monke
 # In Chromium --------------------------------------------------------------------------
 
 
-def _results(tab) -> list[str]:
-    tab.wait_for_selector(RESULT, timeout=15_000)
+def _results(tab, at_least: int = 1) -> list[str]:
+    """The result links once ``at_least`` have appeared (Pagefind shows them one by one
+    as each result's fragment loads, so a busy machine sees the first before the rest)."""
+    tab.wait_for_function(
+        "([selector, count]) => document.querySelectorAll(selector).length >= count",
+        arg=[RESULT, at_least],
+        timeout=15_000,
+    )
     return [link.get_attribute("href") for link in tab.locator(RESULT).all()]
 
 
@@ -199,7 +205,7 @@ def test_typing_a_word_from_one_columns_body_finds_that_column_first(tab, demo_s
 @pytest.mark.browser
 def test_a_shared_search_address_opens_with_its_results(tab, demo_server):
     tab.goto(f"{demo_server}/search/?q=invoice")
-    assert len(_results(tab)) >= 2
+    assert len(_results(tab, at_least=2)) >= 2
     assert tab.get_by_role("textbox").input_value() == "invoice"
     assert "results for invoice" in tab.locator(".pagefind-ui__message").inner_text()
     sections = tab.locator(".pagefind-ui__filter-name", has_text="Section")
