@@ -458,15 +458,17 @@ def _subscription_errors(label: str):
         sys.exit(f"{label}: {error}")
 
 
-def _admin(local: bool = False, *, create: bool = False):
+def _admin(local: bool = False, *, create: bool = False, forgetting: bool = False):
     """The readers' database and the send settings, or a clear message and exit 1. Only
     an import may start a new database; the other tasks need the one the service keeps."""
     with _subscription_errors("subscribers"):
-        from byline.subscriptions.admin import open_admin
+        from byline.subscriptions import admin
 
         root = Path(SETTINGS["PATH"]).resolve().parent
         settings = _subscriptions_settings(local)
-        return open_admin(settings, dict(os.environ), root, create=create)
+        if forgetting:  # a site that sends to its CSV has no database to open
+            return admin.open_for_forget(settings, dict(os.environ), root)
+        return admin.open_admin(settings, dict(os.environ), root, create=create)
 
 
 @task(
@@ -548,12 +550,17 @@ def subscribers_forget(c, address, yes=False, local=False):
     from byline.signing import masked
     from byline.subscriptions.admin import forget
 
-    store, config = _admin(local)
+    store, config = _admin(local, forgetting=True)
     if not yes and input(f"Delete {masked(address)} everywhere, for good? [y/N] ").lower() != "y":
         sys.exit("subscribers.forget: nothing deleted")
-    report = forget(store, config, address)
+    with _subscription_errors("subscribers.forget"):
+        report = forget(store, config, address)
+    if store is None:
+        database = "no subscription database on this site"
+    else:
+        database = f"database: {'deleted' if report.database else 'not found'}"
     emit(
-        f"{masked(address)}: database {'deleted' if report.database else 'not found'}, "
+        f"{masked(address)}: {database}, "
         f"{report.ledger_lines} ledger line(s) hashed, {report.csv_rows} CSV row(s) and "
         f"{report.previews} preview(s) deleted"
     )

@@ -167,3 +167,30 @@ def test_backup_is_a_consistent_copy_while_the_database_is_written(project):
         events = db.execute("SELECT count(*) FROM events").fetchone()[0]
     # A snapshot of one moment: each sign-up came with its event, none half there.
     assert readers >= 20 and readers == events
+
+
+def test_a_site_that_sends_to_its_csv_can_forget_a_reader_too(project):
+    with open(project / "publishconf.py", "a") as conf:  # no subscription service here
+        conf.write('BYLINE_SUBSCRIPTIONS_URL = ""\n')
+    ledger = project / "data" / "send-ledger.jsonl"
+    line = {"issue": "7", "round": 1, "address": "bob@example.org", "state": "sent"}
+    ledger.write_text(json.dumps(line) + "\n", encoding="utf-8")
+
+    keyless = run_invoke(
+        project,
+        "subscribers.forget",
+        "bob@example.org",
+        "--yes",
+        env={k: v for k, v in os.environ.items() if k != "BYLINE_UNSUBSCRIBE_SECRET"},
+    )
+    assert keyless.returncode != 0 and "BYLINE_UNSUBSCRIBE_SECRET is not set" in keyless.stderr
+    assert "bob@example.org" in ledger.read_text()  # nothing changed without the key
+
+    done = invoke(project, "subscribers.forget", "bob@example.org", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "no subscription database on this site, 1 ledger line(s) hashed, 1 CSV row(s)" in (
+        done.stdout
+    )
+    assert "bob@" not in ledger.read_text().lower()
+    assert "bob@" not in (project / "data" / "subscribers.csv").read_text().lower()
+    assert not database(project).exists()  # no database was made on the way

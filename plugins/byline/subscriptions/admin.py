@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..durable import write_atomic
-from ..sending.config import SendConfig
+from ..sending.config import SendConfig, config_from_settings
+from ..sending.errors import SendConfigError
 from ..sending.ledger import forget_address, read_records
 from ..sending.subscribers import normalise, read_subscribers
 from ..signing import keyed_hash
@@ -99,13 +100,21 @@ class ForgetReport:
     previews: int = 0
 
 
-def forget(store: Store, config: SendConfig, email: str) -> ForgetReport:
-    """Delete a reader everywhere Byline keeps them: the database, the subscribers CSV, the
-    dry-run previews; in the send ledger the address becomes a keyed hash."""
+def forget(store: Store | None, config: SendConfig, email: str) -> ForgetReport:
+    """Delete a reader everywhere Byline keeps them: the database (if this site has one;
+    a site that sends to its CSV has none), the subscribers CSV, the dry-run previews; in
+    the send ledger the address becomes a keyed hash (with the signing key: without one,
+    anybody could hash a guessed address and find it there)."""
+    if not config.unsubscribe_secret:
+        raise SendConfigError(
+            f"environment variable {config.unsubscribe_secret_env} is not set: forgetting a "
+            "reader replaces their address in the send ledger with a hash keyed by it"
+        )
     key = normalise(email)
-    secret = config.unsubscribe_secret or ""
-    report = ForgetReport(database=store.forget(key))
-    report.ledger_lines = forget_address(config.ledger, key, keyed_hash(secret, key))
+    report = ForgetReport(database=bool(store and store.forget(key)))
+    report.ledger_lines = forget_address(
+        config.ledger, key, keyed_hash(config.unsubscribe_secret, key)
+    )
     report.csv_rows = _drop_csv_rows(config.subscribers, key)
     folder = config.dry_run_dir
     if folder.is_dir():
@@ -169,7 +178,16 @@ def open_admin(
 ) -> tuple[Store, SendConfig]:
     """The database and the send settings the tasks work on (the ones newsletter.send
     uses, so an unsubscribe recorded here is one the next send honours)."""
-    from ..sending.config import config_from_settings
-
     config = config_from_settings(settings, environ, base_dir=base_dir)
     return Store(config.database, create=create), config
+
+
+def open_for_forget(
+    settings: dict, environ: dict, base_dir: Path | str
+) -> tuple[Store | None, SendConfig]:
+    """As ``open_admin``, but a site without the service (no BYLINE_SUBSCRIPTIONS_URL)
+    gets no database: its readers live in the CSV and the ledger only."""
+    config = config_from_settings(settings, environ, base_dir=base_dir)
+    if not config.subscriptions_url:
+        return None, config
+    return Store(config.database, create=False), config
