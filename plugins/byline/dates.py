@@ -1,4 +1,5 @@
-"""The one reading of a post's Date and Modified lines, shared by the build and the linter.
+"""Dates: the one reading of a post's Date and Modified lines (shared by the build and the
+linter), and the one way records write a time (``utc_stamp``).
 
 The build's reader and ``invoke lint`` must agree on which dates are readable, or lint
 passes a post the build then dates by its file time (or the other way round). Both call
@@ -9,7 +10,7 @@ dateutil's general parser) without importing Pelican.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dateutil import parser as _dateutil_parser
 
@@ -32,3 +33,9 @@ def parse_date(value: str) -> datetime | None:
         return _dateutil_parser.parse(value, default=default)
     except (ValueError, OverflowError, TypeError):
         return None
+
+
+def utc_stamp(moment: datetime | None = None, timespec: str = "seconds") -> str:
+    """``moment`` (default: now) as ISO 8601 text in UTC: the one form every record Byline
+    writes (ledger lines, send records, the readers' database) keeps its times in."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec=timespec)

@@ -143,6 +143,7 @@ def config_from_settings(
         guesses = [f"{k} (did you mean {nearest(k)}?)" if nearest(k) else k for k in unknown]
         raise SendConfigError(f"unknown setting(s): {', '.join(guesses)}")
     read: SendingSettings = read_section(SendingSettings, settings, SendConfigError)
+    service: SubscriptionSettings = read_section(SubscriptionSettings, settings, SendConfigError)
     base = Path(base_dir or ".").resolve()
     output_setting = settings.get("OUTPUT_PATH")
     output = (base / str(output_setting)).resolve() if output_setting else None
@@ -219,14 +220,13 @@ def config_from_settings(
         smtp_password=environ.get(password_env) or None,
         buttondown_api_key=environ.get(key_env) or None,
         unsubscribe_secret=environ.get(secret_env) or None,
-        subscriptions_url=_service_url(settings),
-        database=database_url(settings, environ, base),
+        subscriptions_url=_service_url(service),
+        database=database_url(service, environ, base),
     )
 
 
-def _service_url(settings: Mapping[str, Any]) -> str:
+def _service_url(read: SubscriptionSettings) -> str:
     """BYLINE_SUBSCRIPTIONS_URL, checked: https (RFC 8058), or http on this machine."""
-    read: SubscriptionSettings = read_section(SubscriptionSettings, settings, SendConfigError)
     url = read.url.strip().rstrip("/")
     if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SendConfigError(
@@ -236,11 +236,10 @@ def _service_url(settings: Mapping[str, Any]) -> str:
     return url
 
 
-def database_url(settings: Mapping[str, Any], environ: Mapping[str, str], base: Path) -> str:
+def database_url(read: SubscriptionSettings, environ: Mapping[str, str], base: Path) -> str:
     """The readers' database as a SQLAlchemy URL: the environment variable named by
     BYLINE_SUBSCRIPTIONS_DATABASE_URL_ENV when set (PostgreSQL, with its password kept out
     of the settings), else the SQLite file BYLINE_SUBSCRIPTIONS_DATABASE."""
-    read: SubscriptionSettings = read_section(SubscriptionSettings, settings, SendConfigError)
     from_env = (environ.get(read.database_url_env) or "").strip()
     if from_env:
         return from_env

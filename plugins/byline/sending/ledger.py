@@ -33,11 +33,11 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..dates import utc_stamp
 from ..durable import fsync_dir, write_atomic
 from .errors import LedgerError
 
@@ -98,10 +98,6 @@ class IssueState:
     def uncertain(self) -> list[str]:
         """Addresses whose last line is ``pending``: handed over, answer never recorded."""
         return self.addresses(State.PENDING)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -254,7 +250,12 @@ class Ledger:
             raise ValueError(f"unknown ledger state {state!r}")
         if self._file is None:
             raise LedgerError("the ledger is not open")
-        line = {"time": _now(), "issue": issue, "round": round, "provider": self.provider}
+        line = {
+            "time": utc_stamp(timespec="milliseconds"),
+            "issue": issue,
+            "round": round,
+            "provider": self.provider,
+        }
         line.update(address=address, state=state)
         line.update({k: v for k, v in extra.items() if v not in (None, "")})
         self._file.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -26,10 +26,10 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..dates import utc_stamp
 from ..newsletter.frozen import (
     RECORD,
     freeze_issue,
@@ -127,6 +127,7 @@ class SendPlan:
     notes: list[str] = field(default_factory=list)  # e.g. names cleaned of control chars
     link_warning: str | None = None  # links not public, let through by the override
     source: str = ""  # where the readers came from (the CSV's name, or the database)
+    readers: CsvAudience | None = None  # that source, asked again during a live send
 
     @property
     def count(self) -> int:
@@ -215,9 +216,9 @@ def _make_plan(
         if broadcast and broadcast.state == State.PENDING and broadcast.stage == "send":
             plan.uncertain.append(BROADCAST)
         return plan
-    audience = audience_for(config)
-    plan.source = audience.describe()
-    subscribers = audience.load()
+    plan.readers = audience_for(config)
+    plan.source = plan.readers.describe()
+    subscribers = plan.readers.load()
     plan.skipped = _skipped_rows(subscribers)
     plan.notes = [
         f"line {line} {address}: control characters ({chars}) removed from the name"
@@ -392,7 +393,7 @@ class _Run:
             "number": issue.number,
             "round": self.plan.round,
             "subject": issue.subject,
-            "sent_at": earlier["sent_at"] if same_round else _utc_now(),
+            "sent_at": earlier["sent_at"] if same_round else utc_stamp(),
             "provider": self.provider.name,
             # A broadcast provider keeps the list: how many it reached is in its dashboard.
             "recipients": None if broadcast else len(state.sent),
@@ -439,10 +440,6 @@ class _Run:
                 f"authentication failed, nothing more sent: {text}", self.summary
             )
         return SendStopped(text, self.summary)
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _record_round(record: Mapping[str, Any]) -> int:
@@ -722,7 +719,7 @@ def _live(
         summary.already_sent = plan.already_sent
         run = _Run(plan, provider, ledger, summary, options.sleep)
         if provider.audience == "list":
-            run.audience = audience_for(config)
+            run.audience = plan.readers  # the source the plan read, opened once
             _live_list(run, options)
         else:
             _live_broadcast(run, options)

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..dates import utc_stamp
 from ..sending.errors import SubscriberFileError
 from ..sending.subscribers import normalise
 from ..signing import sign
@@ -101,7 +102,8 @@ def utc_now() -> datetime:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    """Microseconds, so readers signed up in one second keep their order."""
+    return utc_stamp(moment, timespec="microseconds")
 
 
 def token_hash(token: str) -> str:
