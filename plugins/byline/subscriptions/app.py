@@ -35,7 +35,7 @@ from ..signing import verify
 from ..textclean import clean_text
 from .limits import RateLimit
 from .outbox import OutboxWorker
-from .pages import esc, link, page
+from .pages import button_form, esc, link, page, signup_form
 from .store import Confirmed, Store
 
 if TYPE_CHECKING:
@@ -127,18 +127,9 @@ class Service:
     # --- routes
 
     async def subscribe_form(self, request: Request) -> Response:
-        name = self.config.newsletter_name
-        form = (
-            '<form method="post" action="subscribe">'
-            '<p><label for="email">Email address</label><br>'
-            '<input type="email" id="email" name="email" autocomplete="email" required></p>'
-            '<div style="position:absolute;left:-10000px" aria-hidden="true">'
-            f'<label for="{HONEYPOT}">Leave this empty</label>'
-            f'<input id="{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>'
-            '<button type="submit">Subscribe</button></form>'
-        )
-        body = page(f"Subscribe to {name}", [esc("We will email you a link to confirm.")])
-        return _html(body.replace("</main>", form + "</main>"))
+        title = f"Subscribe to {self.config.newsletter_name}"
+        intro = esc("We will email you a link to confirm.")
+        return _html(page(title, [intro], form=signup_form(HONEYPOT)))
 
     async def subscribe(self, request: Request) -> Response:
         if int(request.headers.get("content-length") or 0) > MAX_FORM:
@@ -163,12 +154,8 @@ class Service:
         problem = address_problem(email)
         if problem:
             back = str(form.get("page") or self.config.site_url or "")
-            body = page(
-                "Check the email address",
-                [esc(f"“{email[:254]}” cannot receive email: {problem}."), link(back, "Go back")]
-                if back
-                else [esc(f"“{email[:254]}” cannot receive email: {problem}.")],
-            )
+            said = esc(f"“{email[:254]}” cannot receive email: {problem}.")
+            body = page("Check the email address", [said, link(back, "Go back") if back else ""])
             return _html(body, 400)
         if not self.per_address.allow(normalise(email)):
             return self.thanks()  # the earlier emails are on their way; nothing new to say
@@ -220,8 +207,7 @@ class Service:
         body = page(
             f"Unsubscribe from {self.config.newsletter_name}",
             [esc("One click and you will get no more issues. You can sign up again at any time.")],
-            action=f"unsubscribe?{query}",
-            button="Unsubscribe",
+            form=button_form(f"unsubscribe?{query}", "Unsubscribe"),
         )
         return _html(body)
 
