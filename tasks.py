@@ -462,13 +462,14 @@ def _admin(local: bool = False, *, create: bool = False, forgetting: bool = Fals
     """The readers' database and the send settings, or a clear message and exit 1. Only
     an import may start a new database; the other tasks need the one the service keeps."""
     with _subscription_errors("subscribers"):
-        from byline.subscriptions import admin
+        from byline.subscriptions.admin import open_admin
 
         root = Path(SETTINGS["PATH"]).resolve().parent
         settings = _subscriptions_settings(local)
-        if forgetting:  # a site that sends to its CSV has no database to open
-            return admin.open_for_forget(settings, dict(os.environ), root)
-        return admin.open_admin(settings, dict(os.environ), root, create=create)
+        # forgetting works on a site that sends to its CSV too: it has no database
+        return open_admin(
+            settings, dict(os.environ), root, create=create, service_optional=forgetting
+        )
 
 
 @task(

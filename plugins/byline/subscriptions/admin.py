@@ -174,20 +174,18 @@ def backup(store: Store, folder: Path) -> Path:
 
 
 def open_admin(
-    settings: dict, environ: dict, base_dir: Path | str, *, create: bool = False
-) -> tuple[Store, SendConfig]:
-    """The database and the send settings the tasks work on (the ones newsletter.send
-    uses, so an unsubscribe recorded here is one the next send honours)."""
-    config = config_from_settings(settings, environ, base_dir=base_dir)
-    return Store(config.database, create=create), config
-
-
-def open_for_forget(
-    settings: dict, environ: dict, base_dir: Path | str
+    settings: dict,
+    environ: dict,
+    base_dir: Path | str,
+    *,
+    create: bool = False,
+    service_optional: bool = False,
 ) -> tuple[Store | None, SendConfig]:
-    """As ``open_admin``, but a site without the service (no BYLINE_SUBSCRIPTIONS_URL)
-    gets no database: its readers live in the CSV and the ledger only."""
+    """The database and the send settings the tasks work on (the ones newsletter.send
+    uses, so an unsubscribe recorded here is one the next send honours). Only an import
+    may ``create`` the database; with ``service_optional`` a site without the service (no
+    BYLINE_SUBSCRIPTIONS_URL: its readers are in the CSV) gets None instead."""
     config = config_from_settings(settings, environ, base_dir=base_dir)
-    if not config.subscriptions_url:
+    if service_optional and not config.subscriptions_url:
         return None, config
-    return Store(config.database, create=False), config
+    return Store(config.database, create=create), config
