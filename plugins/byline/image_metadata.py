@@ -111,6 +111,26 @@ def _chunks(data: bytes, start: int, little: bool) -> Iterator[tuple[bytes, int,
         position = end
 
 
+def _has_chunk(path: Path, start: int, little: bool, kinds: set[bytes]) -> bool:
+    """Whether the file has a chunk of one of ``kinds``, reading chunk headers only (a
+    published PNG or WebP is read whole only when there is something to cut)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        position = start
+        while position + 8 <= size:
+            handle.seek(position)
+            header = handle.read(8)
+            if little:
+                kind, length = header[:4], struct.unpack("<I", header[4:])[0]
+                position += 8 + length + (length & 1)
+            else:
+                length, kind = struct.unpack(">I", header[:4])[0], header[4:]
+                position += 12 + length
+            if kind in kinds:
+                return True
+    return False
+
+
 def strip_png(data: bytes) -> bytes | None:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return None
@@ -148,9 +168,11 @@ def strip_file(path: Path) -> bool:
                 head = path.read_bytes()
             cleaned = strip_jpeg(head, path.read_bytes)
         elif suffix == ".png":
-            cleaned = strip_png(path.read_bytes())
+            found = _has_chunk(path, 8, little=False, kinds=_PNG_DROP)
+            cleaned = strip_png(path.read_bytes()) if found else None
         elif suffix == ".webp":
-            cleaned = strip_webp(path.read_bytes())
+            found = _has_chunk(path, 12, little=True, kinds=_WEBP_DROP)
+            cleaned = strip_webp(path.read_bytes()) if found else None
         else:
             return False
     except (OSError, struct.error):
