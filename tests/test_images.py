@@ -252,6 +252,36 @@ def test_the_published_original_keeps_no_gps_and_stays_upright(tmp_path, links):
     assert (content / "images/heroes/gps.jpg").read_bytes() == source
 
 
+def test_published_png_and_webp_lose_their_text_and_exif(tmp_path):
+    from PIL import PngImagePlugin
+
+    image = Image.new("RGB", (64, 32), (20, 90, 160))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "51.5 N, 0.12 W")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>GPSLatitude 51.5</x:xmpmeta>")
+    png, webp = io.BytesIO(), io.BytesIO()
+    image.save(png, "PNG", pnginfo=info)
+    exif = Image.Exif()
+    exif.get_ifd(0x8825)[1] = "N"
+    exif[0x010F] = "Example Camera"
+    image.save(webp, "WEBP", exif=exif.tobytes())
+    content = write_site(
+        tmp_path,
+        {"images/map.png": png.getvalue(), "images/shot.webp": webp.getvalue(), **files()},
+    )
+    output = build(
+        tmp_path / "output", content=content, BYLINE_IMAGE_VARIANTS=False, BYLINE_SOCIAL_CARDS=False
+    )
+    for name in ("map.png", "shot.webp"):
+        data = (output / "images" / name).read_bytes()
+        assert b"51.5" not in data and b"Example Camera" not in data, name
+        with Image.open(output / "images" / name) as published:
+            assert published.size == (64, 32) and not published.getexif(), name
+    # PNG is lossless: the very pixels, nothing re-encoded
+    with Image.open(output / "images" / "map.png") as published:
+        assert published.convert("RGB").getpixel((5, 5)) == (20, 90, 160)
+
+
 def test_variants_off_prints_the_source_files(site):
     output = site(
         files(**{"nohero.md": post("nohero")}),
