@@ -240,12 +240,9 @@ def run_build(settings: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
-    content = work / f"content-{count}"
-    make_content(content, count)
-    base = shared_settings(content, work / "out")
-    plain = dict(base, PLUGINS=[])
-    byline = dict(
+def byline_settings(base: dict) -> dict:
+    """Byline with everything on, on the shared settings."""
+    return dict(
         base,
         THEME=str(ROOT / "theme"),
         PLUGINS=["byline.plugin", "sitemap"],
@@ -256,16 +253,28 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
         # more than a small business writes; lift the size budget so every issue exports.
         BYLINE_NEWSLETTER_MAX_HTML_KB=1000,
     )
-    # The site alone: theme, bio, More from, sitemap; no related stories, Most read,
-    # digest, build-time lint or search, the features later issues measure on their own.
-    site_only = dict(
-        byline,
+
+
+def site_settings(base: dict) -> dict:
+    """The site alone: theme, bio, More from, sitemap, images; no related stories, Most
+    read, digest, build-time lint or search, the features measured on their own."""
+    return dict(
+        byline_settings(base),
         BYLINE_SEARCH=False,
         BYLINE_NEWSLETTER_EXPORT=False,
         BYLINE_RELATED_COUNT=0,
         BYLINE_MOST_READ_COUNT=0,
         BYLINE_LINT_ON_BUILD=False,
     )
+
+
+def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
+    content = work / f"content-{count}"
+    make_content(content, count)
+    base = shared_settings(content, work / "out")
+    plain = dict(base, PLUGINS=[])
+    byline = byline_settings(base)
+    site_only = site_settings(base)
     configs = {"plain": plain, "site": site_only, "byline": byline}
     best: dict = dict.fromkeys(configs)
     search_s = float("inf")  # the search step's best on its own: the noise of the rest is not its
@@ -301,16 +310,7 @@ def measure_images(count: int, runs: int, work: Path) -> dict:
     give_own_heroes(content)
     base = shared_settings(content, work / "out-images")
     plain = dict(base, PLUGINS=[])
-    site = dict(
-        base,
-        THEME=str(ROOT / "theme"),
-        PLUGINS=["byline.plugin", "sitemap"],
-        JINJA_ENVIRONMENT=jinja_environment(),
-        BYLINE_NEWSLETTER_EXPORT=False,
-        BYLINE_RELATED_COUNT=0,
-        BYLINE_MOST_READ_COUNT=0,
-        BYLINE_LINT_ON_BUILD=False,
-    )
+    site = site_settings(base)
     off = dict(site, BYLINE_IMAGE_VARIANTS=False, BYLINE_SOCIAL_CARDS=False)
     warm = dict(site, CACHE_PATH=str(work / "cache-warm"))
     run_build(warm)  # fills the warm cache; not counted
