@@ -155,7 +155,8 @@ def _sqlite_engine(url: str, create: bool) -> sa.Engine:
             raise SubscriberFileError(
                 f"there is no readers' database at {path} (BYLINE_SUBSCRIPTIONS_DATABASE): "
                 "run this where the subscription service keeps it, or give this machine "
-                "the PostgreSQL URL (BYLINE_DATABASE_URL)"
+                "the PostgreSQL URL (BYLINE_DATABASE_URL); a new site starts one with "
+                "`invoke subscribers.import data/subscribers.csv` or its first sign-up"
             )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
