@@ -11,6 +11,7 @@ from byline.errors import BylineError
 from byline.lint import lint_site
 from conftest import AXE, AXE_TAGS, ROOT, build, page, write_site
 from pelican.settings import read_settings
+from playwright.sync_api import expect
 
 # "dovetails" is in the body of one column only (buy-the-good-chisel); "proofreads" is only
 # in an author's bio, which is printed under every one of that author's columns.
@@ -210,7 +211,10 @@ def test_a_shared_search_address_opens_with_its_results(tab, demo_server):
     assert "results for invoice" in tab.locator(".pagefind-ui__message").inner_text()
     sections = tab.locator(".pagefind-ui__filter-name", has_text="Section")
     sections.click()
-    assert "Money" in tab.locator(".pagefind-ui__filter-block").nth(1).inner_text()
+    # The Section filter's own block (Pagefind adds the filter blocks as their data
+    # loads, so their order on the page is not a given), waited for, not read at once.
+    block = tab.locator(".pagefind-ui__filter-block", has=sections)
+    expect(block).to_contain_text("Money", timeout=15_000)
     assert tab.problems == []
 
 
