@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from byline.related_report import read_articles
-from conftest import ROOT, page, write_site
+from conftest import ROOT, build, page, write_site
 
 INVOKE = Path(sys.executable).parent / "invoke"
 
@@ -166,3 +166,82 @@ def test_invoke_related_closes_quietly_when_the_reader_stops_early():
         # invoke stops with 1, as Python advises for a closed pipe; the pipeline's own
         # status is the reader's
         assert gone.stderr.rstrip().endswith("status 1 0")
+
+
+STORIES = {
+    "bread.md": _post("Bread", BREAD),
+    "rye.md": _post("Rye", BREAD + " Rye flour too.", Date="2026-01-04 09:00"),
+    "bikes.md": _post("Bikes", "Chains, gears and tyres on a long bicycle ride.", Category="Sport"),
+    "tyres.md": _post("Tyres", "Tyres and chains wear on every bicycle ride.", Category="Sport"),
+    "ovens.md": _post("Ovens", "A hot oven and a baking stone.", Date="2026-01-03 09:00"),
+}
+
+WARM_BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from conftest import build
+build(Path(sys.argv[2]), content=Path(sys.argv[3]))
+print("numpy" in sys.modules, "scipy" in sys.modules)
+"""
+
+
+def _rebuild_in_fresh_process(output: Path, content: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_BUILD, str(ROOT / "tests"), str(output), str(content)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()[-2:]
+
+
+def test_an_unchanged_site_is_not_ranked_again_and_its_pages_are_the_same(tmp_path):
+    content = write_site(tmp_path, STORIES)
+    output = tmp_path / "output"
+    assert _rebuild_in_fresh_process(output, content) == ["True", "True"]  # ranked
+    first = {p: (output / p).read_bytes() for p in ("bread/index.html", "tyres/index.html")}
+    assert _block_paths(page(output, "bread/"))[0] == "/rye/"
+    # the second build reads the lists the first one ranked: numpy and scipy never load
+    assert _rebuild_in_fresh_process(output, content) == ["False", "False"]
+    assert {p: (output / p).read_bytes() for p in first} == first
+
+
+def test_one_changed_word_ranks_again_and_the_pages_follow(tmp_path):
+    content = write_site(tmp_path, STORIES)
+    output = tmp_path / "output"
+    build(output, content=content)
+    assert _block_paths(page(output, "ovens/"))[0] in {"/bread/", "/rye/"}
+    (content / "ovens.md").write_text(
+        _post("Ovens", "Tyres, chains and gears on a bicycle ride.", Date="2026-01-03 09:00"),
+        encoding="utf-8",
+    )
+    build(output, content=content)
+    assert _block_paths(page(output, "ovens/"))[0] in {"/bikes/", "/tyres/"}
+
+
+def test_changed_related_settings_rank_again(tmp_path):
+    content = write_site(tmp_path, STORIES)
+    output = tmp_path / "output"
+    build(output, content=content)
+    assert _block_paths(page(output, "rye/"))[0] == "/bread/"
+    before = _block_paths(page(output, "bread/"))
+    build(output, content=content, BYLINE_RELATED_OLDER_ONLY=True)  # bread is newer than rye
+    assert "/bread/" not in _block_paths(page(output, "rye/"))
+    build(output, content=content, BYLINE_RELATED_WEIGHTS={"text": 0.0, "section": 1.0})
+    weighed = _block_paths(page(output, "bread/"))
+    assert weighed and weighed != before  # with text weighed at nothing the order is another
+
+
+def test_a_damaged_related_cache_is_only_a_miss(tmp_path):
+    content = write_site(tmp_path, STORIES)
+    output = tmp_path / "output"
+    build(output, content=content)
+    expected = {slug: _block_paths(page(output, f"{slug}/")) for slug in ("bread", "bikes")}
+    cache = tmp_path / "cache" / "byline-related.json"
+    assert cache.is_file()
+    for damage in ('{"key": "x", "lists": 3}', "not json at all", '{"key": '):
+        cache.write_text(damage, encoding="utf-8")
+        build(output, content=content)
+        assert {slug: _block_paths(page(output, f"{slug}/")) for slug in expected} == expected

@@ -538,7 +538,7 @@ def _attach_related(generator) -> None:
 
 def _fill_related(generator) -> None:
     """The related-stories step proper: articles -> records -> ranked picks -> articles."""
-    from .related import RelatedPick, related_for_records, small_site_note, weights_from_settings
+    from .related import RelatedPick, related_for_records, weights_from_settings
 
     settings = generator.settings
     articles = generator.articles
@@ -549,6 +549,8 @@ def _fill_related(generator) -> None:
         weights = weights_from_settings({})
     minimum = int(settings["BYLINE_RELATED_MIN_ARTICLES"])
     if 1 < len(articles) < minimum:
+        from .related import small_site_note
+
         logger.warning(
             "Related stories: %s (BYLINE_RELATED_MIN_ARTICLES = %d).",
             small_site_note(len(articles)),
@@ -559,6 +561,7 @@ def _fill_related(generator) -> None:
         count=int(settings["BYLINE_RELATED_COUNT"]),
         weights=weights,
         older_only=bool(settings["BYLINE_RELATED_OLDER_ONLY"]),
+        cache_dir=Path(settings["CACHE_PATH"]) if settings.get("CACHE_PATH") else None,
     )
     for index, problem in problems:
         logger.warning("%s: %s.", display_path(articles[index].source_path), problem)

@@ -3,8 +3,8 @@ and ``invoke related`` both use."""
 
 from __future__ import annotations
 
+from .doc import SIGNALS, deciding_signal
 from .prior import prior_docs
-from .reasons import SIGNALS, deciding_signal
 
 EDITOR = "editor"  # what decided an editor's own pick
 

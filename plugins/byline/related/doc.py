@@ -1,4 +1,5 @@
-"""The ranker's input: one article as plain fields, so the ranker never needs Pelican."""
+"""The ranker's input and output as plain fields: one article (Doc) and one pick (Pick), so
+neither the ranker nor its cache needs Pelican, and reading cached picks needs no numpy."""
 
 from __future__ import annotations
 
@@ -35,3 +36,22 @@ class Doc(NamedTuple):
             record.series,
             record.date.timestamp(),
         )
+
+
+SIGNALS = ("text", "tags", "section", "series", "author")  # the parts of a score, in order
+
+
+class Pick(NamedTuple):
+    """One automatic pick (a named tuple: thousands are made per build, and tuples are cheap)."""
+
+    index: int  # index into docs
+    score: float
+    reasons: tuple[str, ...]  # which signals contributed
+    parts: tuple[float, ...] = ()  # what each of reasons.SIGNALS added to the score
+
+
+def deciding_signal(parts: tuple[float, ...]) -> str:
+    """The signal that added most to a pick's score ("" for none, e.g. an editor's pick)."""
+    if not parts or max(parts) <= 0:
+        return ""
+    return SIGNALS[max(range(len(parts)), key=parts.__getitem__)]

@@ -7,11 +7,11 @@ glue maps Pelican articles to and from these records.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .doc import Doc
-from .picks import Pick
-from .rank import rank_related
+from .cache import cached_rank
+from .doc import Doc, Pick
 from .weights import Weights
 
 if TYPE_CHECKING:
@@ -59,10 +59,13 @@ def related_lists(
     count: int,
     weights: Weights | None = None,
     older_only: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[list[list[RelatedEntry | Pick]], list[tuple[int, str]]]:
     """Every doc's related list, and (doc index, problem) pairs for the editor.
 
     Manual picks come first, in the editor's order; automatic picks fill up to ``count``.
+    With ``cache_dir`` the automatic picks come from the last build's when nothing they
+    depend on changed (cache.py).
     """
     index_of = {doc.slug: i for i, doc in enumerate(docs)}
     problems: list[tuple[int, str]] = []
@@ -86,9 +89,7 @@ def related_lists(
         chosen_manual.append(picks)
 
     longest = max((len(p) for p in chosen_manual), default=0)
-    automatic = rank_related(
-        docs, count=count + longest, weights=weights or Weights(), older_only=older_only
-    )
+    automatic = cached_rank(docs, count + longest, weights or Weights(), older_only, cache_dir)
     lists: list[list[RelatedEntry | Pick]] = []
     for i, picks in enumerate(chosen_manual):
         if not picks:  # the common case: the ranker's picks (same fields) as they are
@@ -111,8 +112,11 @@ def related_for_records(
     count: int,
     weights: Weights | None = None,
     older_only: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[list[list[RelatedEntry | Pick]], list[tuple[int, str]]]:
     """``related_lists`` over the build's article records: the one entry the glue calls."""
     docs = [Doc.from_record(record) for record in records]
     manual = [list(record.related_slugs) for record in records]
-    return related_lists(docs, manual, count=count, weights=weights, older_only=older_only)
+    return related_lists(
+        docs, manual, count=count, weights=weights, older_only=older_only, cache_dir=cache_dir
+    )

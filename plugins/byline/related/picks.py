@@ -7,20 +7,11 @@ with a non-positive score (nothing in common) are not returned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
 
+from .doc import Pick
 from .reasons import ReasonNames, reason_bits
-
-
-class Pick(NamedTuple):
-    """One automatic pick (a named tuple: thousands are made per build, and tuples are cheap)."""
-
-    index: int  # index into docs
-    score: float
-    reasons: tuple[str, ...]  # which signals contributed
-    parts: tuple[float, ...] = ()  # what each of reasons.SIGNALS added to the score
 
 
 def final_order(

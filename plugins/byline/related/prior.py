@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 PRIOR_DOCS = 100.0  # the prior counts as this many documents on a small site
 PRIOR_END = 2000  # from this many articles on, the site's own statistics stand alone
@@ -59,6 +61,8 @@ def stem_frequencies() -> dict[str, float]:
 
 def document_shares(terms: Sequence[str]) -> np.ndarray:
     """For each term, the share of ordinary English articles expected to contain it."""
+    import numpy as np  # here, not above: prior_docs is read by builds that never rank
+
     table = stem_frequencies()
     freq = np.fromiter((table.get(t, UNLISTED) for t in terms), dtype=np.float64, count=len(terms))
     return -np.expm1(-DOC_WORDS * freq)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,40 +13,11 @@ from .metadata import metadata
 from .picks import Pick, final_order, pick_lists
 from .prior import document_shares, prior_docs
 from .reasons import reason_flags, signal_parts
+from .runtime import one_blas_thread, paused_gc
 from .scoring import text_scores, total_scores
 from .tokens import count_matrix
 from .vectors import lsa, tfidf
 from .weights import DEFAULT_WEIGHTS, Weights
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of short-lived objects are made.
-
-    Tokens, picks and records hold no reference cycles, yet each burst of allocations would
-    make the collector walk every object of the build (all articles and their HTML) again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Run numpy's BLAS on one thread while ranking.
-
-    The matrices are small (about 100 x 100 for the LSA sketch), so BLAS's worker threads
-    only spin: on a busy 2-core machine three small eigendecompositions cost 0.3 s of CPU
-    and a second of wall time with them, 6 ms without.
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def text_rows(docs: Sequence[Doc]) -> sp.csr_matrix:

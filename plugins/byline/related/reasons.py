@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .doc import SIGNALS
+
 TEXT_REASON_MIN = 0.05  # a weighted text score above this counts as a "text match"
 SHARED_TAGS = "shared tags"
-SIGNALS = ("text", "tags", "section", "series", "author")  # the parts of a score, in order
 
 
 def signal_parts(
@@ -29,13 +30,6 @@ def signal_parts(
         if same.get(name) is not None:
             parts[..., k] = np.take_along_axis(same[name], order, 1) * field_weights[name]
     return parts
-
-
-def deciding_signal(parts: tuple[float, ...]) -> str:
-    """The signal that added most to a pick's score ("" for none, e.g. an editor's pick)."""
-    if not parts or max(parts) <= 0:
-        return ""
-    return SIGNALS[max(range(len(parts)), key=parts.__getitem__)]
 
 
 def reason_flags(

@@ -1,0 +1,102 @@
+"""Ranked lists kept between builds, so a rebuild of an unchanged site ranks nothing.
+
+The automatic picks are a pure function of the docs, the count, the weights, the
+older-only switch, the ranker's own code and the libraries it calls (numpy, scipy,
+PyStemmer, wordfreq). The key hashes all of that; a build whose key matches the stored
+one reads the picks back (and never imports numpy or scipy), and any difference at all
+(one word of one story, a weight, an upgrade) ranks afresh and stores the new lists. One
+entry is kept, the last build's: a local build and the production build of the same
+content share it. A missing, damaged or foreign file is only a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from ..durable import write_atomic
+from .doc import Doc, Pick
+from .weights import Weights
+
+CACHE_NAME = "byline-related.json"
+CACHE_VERSION = 1
+LIBRARIES = ("numpy", "scipy", "PyStemmer", "wordfreq", "threadpoolctl")
+
+
+def code_fingerprint() -> str:
+    """The ranker's source and the versions of the libraries it leans on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(str(CACHE_VERSION).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    return digest.hexdigest()
+
+
+def rank_key(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool) -> str:
+    """One hash of everything the ranked lists depend on."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(json.dumps([count, asdict(weights), older_only], sort_keys=True).encode())
+    for doc in docs:
+        digest.update(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def load_picks(path: Path, key: str, size: int) -> list[list[Pick]] | None:
+    """The stored lists if they were ranked for ``key`` (and ``size`` docs), else None."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") != key or len(stored["lists"]) != size:
+            return None
+        return [
+            [
+                Pick(int(i), float(score), tuple(reasons), tuple(parts))
+                for i, score, reasons, parts in row
+            ]
+            for row in stored["lists"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_picks(path: Path, key: str, lists: Sequence[Sequence[Pick]]) -> None:
+    """Keep this build's lists for the next one (best effort: a cache, not a record)."""
+    rows = [[[p.index, p.score, list(p.reasons), list(p.parts)] for p in row] for row in lists]
+    with contextlib.suppress(OSError):
+        write_atomic(path, json.dumps({"key": key, "lists": rows}), durable=False)
+
+
+def cached_rank(
+    docs: Sequence[Doc],
+    count: int,
+    weights: Weights,
+    older_only: bool,
+    cache_dir: Path | None,
+) -> list[list[Pick]]:
+    """``rank_related`` through the cache in ``cache_dir`` (no cache when it is None)."""
+    if cache_dir is None or len(docs) < 2 or count <= 0:
+        return _rank(docs, count, weights, older_only)
+    path = Path(cache_dir) / CACHE_NAME
+    key = rank_key(docs, count, weights, older_only)
+    lists = load_picks(path, key, len(docs))
+    if lists is None:
+        lists = _rank(docs, count, weights, older_only)
+        store_picks(path, key, lists)
+    return lists
+
+
+def _rank(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool) -> list[list[Pick]]:
+    """Rank afresh (the only path that imports numpy and scipy)."""
+    from .rank import rank_related
+
+    return rank_related(docs, count=count, weights=weights, older_only=older_only)
