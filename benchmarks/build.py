@@ -24,7 +24,9 @@ peak memory, what exporting every newsletter issue adds: the CPU
 time of the digest generator itself, as a share of the plain build (goal: at most 5% at
 5,000), and what the search index adds: the Pagefind step's CPU time, the Pagefind
 program's own (a child process, every core it used) included, as a share of the plain
-build (goal: at most 10% at 1,000). A Byline build's time includes its child processes.
+build (goal: at most 10% at 1,000), on a rebuild (the index of the earlier build is reused
+when no indexed text changed) and on the first build ("srch1st": Pagefind reads every
+article). A Byline build's time includes its child processes.
 
     .venv/bin/python benchmarks/build.py [--sizes 1000 5000] [--runs 2] [--images]
 """
@@ -316,6 +318,8 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
         "digest_pct": f"{best['byline']['digest'] / plain_s:.1%}",
         "search_s": round(search_s, 2),
         "search_pct": f"{search_s / plain_s:.1%}",
+        "search_first_s": round(first["search"], 2),
+        "search_first_pct": f"{first['search'] / plain_s:.1%}",
     }, {name: best[name]["steps"] for name in configs}
 
 
@@ -394,7 +398,7 @@ def main() -> None:
         return
     header = "articles plain_s site_s site_x all_s all_x first_s first_x plain_MB all_MB "
     header += "digest_s digest_% "
-    header += "search_s search_%"
+    header += "search_s search_% srch1st_s srch1st_%"
     header = header.split()
     print(" ".join(f"{name:>9}" for name in header))
     breakdowns: list[tuple[int, float, dict]] = []

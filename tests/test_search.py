@@ -135,6 +135,75 @@ def test_a_rebuild_keeps_no_fragment_of_what_a_column_said_before(tmp_path):
     assert len(before) == 2 and len(after) == 2 and before != after
 
 
+def _indexed_text(output: Path) -> str:
+    """What the index holds: every fragment Pagefind wrote, unpacked."""
+    import gzip
+
+    return "\n".join(
+        gzip.decompress(path.read_bytes()).decode("utf-8")
+        for path in sorted((output / "pagefind" / "fragment").iterdir())
+    )
+
+
+def _bundle(output: Path) -> dict[str, bytes]:
+    folder = output / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+COLUMNS = {
+    "one.md": "Title: One\nDate: 2026-01-06\nCategory: Money\n\nInvoices and late payers.\n",
+    "two.md": "Title: Two\nDate: 2026-01-07\nCategory: Money\n\nPricing for a bakery.\n",
+}
+
+
+def test_a_rebuild_that_changes_no_indexed_text_reuses_the_index(tmp_path, caplog):
+    content = write_site(tmp_path, COLUMNS)
+    output = build(tmp_path / "output", content=content, search=True)
+    first = _bundle(output)
+    assert "bakery" in _indexed_text(output)
+    # Story blocks, Most read and templates sit outside the indexed part of each page.
+    caplog.set_level("INFO", logger="byline.plugin")
+    build(tmp_path / "output", content=content, search=True, BYLINE_RELATED_COUNT=0)
+    assert any("last index was reused" in r.getMessage() for r in caplog.records)
+    assert _bundle(output) == first  # the same index, searchable as before
+
+
+def test_one_changed_word_in_a_column_is_indexed_again(tmp_path, caplog):
+    content = write_site(tmp_path, COLUMNS)
+    output = build(tmp_path / "output", content=content, search=True)
+    (content / "two.md").write_text(COLUMNS["two.md"].replace("bakery", "florist"))
+    caplog.set_level("INFO", logger="byline.plugin")
+    build(tmp_path / "output", content=content, search=True)
+    assert not any("reused" in r.getMessage() for r in caplog.records)
+    text = _indexed_text(output)
+    assert "florist" in text and "bakery" not in text
+
+
+def test_a_changed_section_name_is_indexed_again(tmp_path):
+    content = write_site(tmp_path, COLUMNS)
+    output = build(tmp_path / "output", content=content, search=True)
+    (content / "one.md").write_text(COLUMNS["one.md"].replace("Money", "Cash"))
+    build(tmp_path / "output", content=content, search=True)
+    # each fragment carries its page's filters: one is now in Cash, the other still in Money
+    text = _indexed_text(output)
+    assert '"section":["Cash"]' in text and '"section":["Money"]' in text
+
+
+def test_a_damaged_kept_index_is_only_a_miss(tmp_path):
+    content = write_site(tmp_path, COLUMNS)
+    output = build(tmp_path / "output", content=content, search=True)
+    [slot] = (tmp_path / "cache" / "byline-search").iterdir()
+    (slot / "key.json").write_text("{not json", encoding="utf-8")
+    build(tmp_path / "output", content=content, search=True)
+    assert _indexed_pages(output) == 2 and "bakery" in _indexed_text(output)
+    for kept in (slot / "index").rglob("*.pf_fragment"):
+        kept.unlink()  # the kept index lost its pages but its key is whole
+    build(tmp_path / "output", content=content, search=True, BYLINE_RELATED_COUNT=0)
+    assert _indexed_pages(output) == 2 and "bakery" in _indexed_text(output)
+
+
 def test_a_post_called_search_gives_way_to_the_search_page_in_build_and_lint(
     tmp_path, warnings_log
 ):
@@ -255,3 +324,21 @@ def test_axe_finds_no_violations_on_the_search_page_with_results(tab, demo_serve
     )
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert violations == []
+
+
+def test_the_marked_part_of_a_page_is_found_whole_or_not_at_all():
+    from byline.search_reuse import glob_pattern, marked_parts
+
+    page_html = (
+        b'<html lang="en"><body><nav>Menu</nav><article data-pagefind-body>'
+        b"<h1>Late payers</h1><article>a quoted note</article><p>Body</p></article>"
+        b"<aside>Most read</aside></body></html>"
+    )
+    [part] = marked_parts(page_html)
+    assert part.startswith(b"<article data-pagefind-body>") and part.endswith(b"</p></article>")
+    assert b"Most read" not in part and b"Menu" not in part
+    assert marked_parts(b"<p>No mark here</p>") == []
+    assert marked_parts(b"<main data-pagefind-body><p>never closed") is None  # no reuse
+    pattern = glob_pattern("{*/index.html,*.html}")
+    assert pattern.fullmatch("late-payers/index.html") and pattern.fullmatch("about.html")
+    assert not glob_pattern("*/index.html").fullmatch("2026/01/late/index.html")

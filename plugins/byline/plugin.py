@@ -671,9 +671,13 @@ def _index_for_search(pelican) -> None:
 
     settings = pelican.settings
     glob = article_glob([settings.get("ARTICLE_SAVE_AS"), settings.get("ARTICLE_LANG_SAVE_AS")])
-    result = index_site(Path(pelican.output_path), glob)
+    cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_PATH") else None
+    result = index_site(Path(pelican.output_path), glob, cache=cache)
     logger.info(
-        "Search: Pagefind indexed %d page(s) into %s in %.2f s",
+        "Search: %s %d page(s) into %s in %.2f s",
+        "no indexed text changed, so the last index was reused for"
+        if result.reused
+        else "Pagefind indexed",
         result.pages,
         display_path(str(result.bundle)),
         result.seconds,

@@ -112,6 +112,7 @@ class IndexResult:
     pages: int
     seconds: float
     bundle: Path
+    reused: bool = False  # the index of an earlier build, nothing it reads having changed
 
 
 def pagefind_program() -> Path:
@@ -131,9 +132,15 @@ def pagefind_program() -> Path:
     return Path(program)
 
 
-def index_site(output: Path, glob: str | None = None, program: Path | None = None) -> IndexResult:
+def index_site(
+    output: Path,
+    glob: str | None = None,
+    program: Path | None = None,
+    cache: Path | None = None,
+) -> IndexResult:
     """Index the built site in ``output`` (the files ``glob`` matches, if given) with
-    Pagefind; SearchError when it cannot.
+    Pagefind; SearchError when it cannot. With ``cache``, the index of an earlier build is
+    reused when nothing Pagefind reads has changed (search_reuse.py).
 
     The previous index is removed first: Pagefind leaves files it no longer needs, and a
     column taken off the site must not stay readable in an old index fragment.
@@ -147,6 +154,23 @@ def index_site(output: Path, glob: str | None = None, program: Path | None = Non
     bundle = output / BUNDLE
     if bundle.is_dir():
         shutil.rmtree(bundle)
+    started = time.perf_counter()
+    key = None
+    if cache is not None:
+        from . import search_reuse
+
+        key = search_reuse.index_key(output, glob, program, skip=BUNDLE)
+        pages = search_reuse.reuse(cache, output, key, bundle) if key else None
+        if pages is not None:
+            return IndexResult(pages, time.perf_counter() - started, bundle, reused=True)
+    result = _run_pagefind(output, glob, program, bundle)
+    if key:
+        search_reuse.keep(cache, output, key, bundle, result.pages)
+    return result
+
+
+def _run_pagefind(output: Path, glob: str | None, program: Path, bundle: Path) -> IndexResult:
+    """One Pagefind run over ``output`` into ``bundle``."""
     command = [str(program), "--site", str(output), "--output-subdir", BUNDLE]
     if glob:
         command += ["--glob", glob]
