@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -28,10 +29,10 @@ LIBRARIES = ("numpy", "scipy", "PyStemmer", "wordfreq", "threadpoolctl")
 
 
 def code_fingerprint() -> str:
-    """The ranker's source and the versions of the libraries it leans on."""
+    """The ranker's source, Python's version and the versions of the libraries it uses."""
     from importlib.metadata import PackageNotFoundError, version
 
-    digest = hashlib.sha256(str(CACHE_VERSION).encode())
+    digest = hashlib.sha256(f"{CACHE_VERSION} {sys.version}".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     for name in LIBRARIES:
