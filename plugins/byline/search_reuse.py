@@ -7,10 +7,11 @@ template marks with ``data-pagefind-body`` (the article: headline, standfirst, b
 filters), each page's ``<html lang>`` and the page's path, so the key is a hash of exactly
 those, for every page that has such a part (with, to be safe, what Pagefind might take
 from elsewhere on the page: its title, headings, first image and any ``data-pagefind-*``
-attribute), plus the Pagefind program and the glob. When
-it matches the index kept for this output folder, that index is linked into the output
-instead of running Pagefind. Anything the key cannot be sure of (no marked page among the
-ones Pagefind reads, a marked part that does not close) means no reuse: Pagefind runs.
+attribute), plus the Pagefind program and the glob. When it matches the index kept for
+this output folder, that index is linked into the output instead of running Pagefind.
+Anything the key cannot be sure of (no marked page among the ones Pagefind reads, a marked
+part that does not close) means no reuse: Pagefind runs. The words "data-pagefind-body"
+quoted in a page's text can only add to the key, never hide a change from it.
 
 One index is kept per output folder (`output/` and `public/` each have theirs), under
 ``CACHE_PATH/byline-search/``. A damaged or missing entry is only a miss.
