@@ -19,6 +19,11 @@ from pelican import signals
 logger = logging.getLogger(__name__)
 
 
+def _cache_dir(settings: dict) -> Path | None:
+    """Where a build keeps what it can reuse next time (Pelican's CACHE_PATH), if set."""
+    return Path(settings["CACHE_PATH"]) if settings.get("CACHE_PATH") else None
+
+
 def display_path(path: str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
     relative = os.path.relpath(path)
@@ -561,7 +566,7 @@ def _fill_related(generator) -> None:
         count=int(settings["BYLINE_RELATED_COUNT"]),
         weights=weights,
         older_only=bool(settings["BYLINE_RELATED_OLDER_ONLY"]),
-        cache_dir=Path(settings["CACHE_PATH"]) if settings.get("CACHE_PATH") else None,
+        cache_dir=_cache_dir(settings),
     )
     for index, problem in problems:
         logger.warning("%s: %s.", display_path(articles[index].source_path), problem)
@@ -671,8 +676,7 @@ def _index_for_search(pelican) -> None:
 
     settings = pelican.settings
     glob = article_glob([settings.get("ARTICLE_SAVE_AS"), settings.get("ARTICLE_LANG_SAVE_AS")])
-    cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_PATH") else None
-    result = index_site(Path(pelican.output_path), glob, cache=cache)
+    result = index_site(Path(pelican.output_path), glob, cache=_cache_dir(settings))
     logger.info(
         "Search: %s %d page(s) into %s in %.2f s",
         "no indexed text changed, so the last index was reused for"

@@ -3,6 +3,8 @@
 Where things are (a newcomer's map):
 - ``editor.related_lists``: a story's whole list (``Related:`` picks first, then automatic).
 - ``rank.rank_related``: the automatic picks, in four stages you can read top to bottom.
+- ``cache.cached_rank``: those picks read back from the last build when nothing they
+  depend on changed (an unchanged site is never ranked twice).
 - ``weights.py``: every weight (``Weights`` and the text score's constants). To change one,
   change it there; tests/test_related_golden.py then shows every demo pick that moved.
 

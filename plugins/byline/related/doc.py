@@ -47,7 +47,7 @@ class Pick(NamedTuple):
     index: int  # index into docs
     score: float
     reasons: tuple[str, ...]  # which signals contributed
-    parts: tuple[float, ...] = ()  # what each of reasons.SIGNALS added to the score
+    parts: tuple[float, ...] = ()  # what each of SIGNALS added to the score
 
 
 def deciding_signal(parts: tuple[float, ...]) -> str:
