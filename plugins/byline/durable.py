@@ -1,4 +1,5 @@
-"""Making writes survive a crash: the files that matter (snapshot, ledger) use this."""
+"""Writing files: in one step that survives a crash (the snapshot, the ledger use it), and
+cache files placed into the output without copying where the file system allows."""
 
 from __future__ import annotations
 
@@ -52,6 +53,18 @@ def write_atomic(path: Path | str, data: str | bytes, *, durable: bool = True) -
     if durable:
         fsync_dir(path.parent)
     return path
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """``target`` as a hard link to ``source`` (no bytes copied), or a copy where the two
+    cannot share a file (another file system). Kept files are never written in place, so a
+    link is as safe as a copy."""
+    import shutil
+
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _umask() -> int:

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
-from .durable import write_atomic
+from .durable import link_or_copy, write_atomic
 
 FOLDER = "byline-search"
 KEY_VERSION = 1
@@ -118,14 +117,7 @@ def _slot(cache: Path, output: Path) -> Path:
 
 def _link_tree(source: Path, target: Path) -> None:
     """``target`` as a copy of ``source`` made of hard links (copies across file systems)."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def reuse(cache: Path, output: Path, key: str, bundle: Path) -> int | None:

@@ -21,13 +21,12 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .durable import write_atomic
+from .durable import link_or_copy, write_atomic
 
 #: Bump when the way variants are made changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
@@ -219,10 +218,7 @@ class VariantMaker:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.unlink(missing_ok=True)
-            try:
-                os.link(cached, target)
-            except OSError:
-                shutil.copyfile(cached, target)
+            link_or_copy(cached, target)
             placed += 1
         return placed
 
