@@ -26,6 +26,7 @@ CORES = [
     "byline.images",
     "byline.authors",
     "byline.reading",
+    "byline.memo",
     "byline.related",
     "byline.pageviews",
     "byline.newsletter",

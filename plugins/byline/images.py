@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .post_checks import Problem, alt_problem, hero_file_problem, local_image_path
 
 if TYPE_CHECKING:
+    from .memo import Memo
     from .variants import ImageSet
 
 
@@ -68,8 +69,12 @@ class ContentFiles(Collection[str]):
         return sum(1 for _ in self)
 
 
-def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height read from the file's header, or None if unreadable."""
+def image_size(path: Path, memo: Memo | None = None) -> tuple[int, int] | None:
+    """Width and height read from the file's header, or None if unreadable; with a
+    ``memo``, read once per version of the file, not once per build."""
+    if memo is not None:
+        found = memo.of_file("image-size", path, lambda p: list(image_size(p) or ()))
+        return (found[0], found[1]) if found else None
     import imagesize  # lazy: only builds with hero images need it
 
     try:
@@ -82,7 +87,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
 
 def resolve_hero(
-    image: str, alt: str, credit: str, content_path: Path
+    image: str, alt: str, credit: str, content_path: Path, memo: Memo | None = None
 ) -> tuple[HeroImage | None, list[Problem]]:
     """The hero for an article's ``Image`` line, and the problems found with it (E205, E218).
 
@@ -106,7 +111,7 @@ def resolve_hero(
     if missing:
         problems.append(missing)
         return None, problems
-    size = image_size(file)
+    size = image_size(file, memo)
     if size:
         hero = HeroImage(src=src, alt=hero.alt, credit=hero.credit, width=size[0], height=size[1])
     return hero, problems

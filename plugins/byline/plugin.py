@@ -246,7 +246,8 @@ def on_article_generator_finalized(generator) -> None:
     settings = generator.settings
     apply_defaults(settings)  # also when the plugin is driven without `initialized`
     profiles = _load_author_profiles(settings)
-    images = _site_images(settings)
+    memo = _build_memo(settings)
+    images = _site_images(settings, memo)
     everything = [
         *generator.articles,
         *generator.translations,
@@ -256,7 +257,7 @@ def on_article_generator_finalized(generator) -> None:
         *getattr(generator, "hidden_translations", []),
     ]
     for article in everything:
-        _prepare(article, settings, profiles, images)
+        _prepare(article, settings, profiles, images, memo)
     # Each core ranks its own candidates (with spares); `_attach_blocks` then settles
     # every page in page order, so no story is listed twice on one page.
     _attach_related(generator)
@@ -272,6 +273,8 @@ def on_article_generator_finalized(generator) -> None:
         name: images.photo(profile.photo) for name, profile in profiles.items()
     }
     generator.context["byline_images"] = images
+    memo.save()
+    logger.debug("Kept answers: %d reused, %d worked out afresh", memo.reused, memo.computed)
     # The masthead's section links, worked out once instead of on every page.
     generator.context["byline_sections"] = sorted(
         ((category.name, category.url) for category, _ in generator.categories),
@@ -296,7 +299,7 @@ def _attach_site_scripts(context: dict, settings: dict) -> None:
     context["byline_analytics"] = choice.tag
 
 
-def _site_images(settings: dict):
+def _site_images(settings: dict, memo=None):
     """This build's image variants and social cards (byline.site_images)."""
     from .site_images import SiteImages
 
@@ -307,7 +310,20 @@ def _site_images(settings: dict):
         site_name=str(settings.get("SITENAME") or ""),
         variants=bool(settings["BYLINE_IMAGE_VARIANTS"]),
         cards=bool(settings["BYLINE_SOCIAL_CARDS"]),
+        memo=memo,
     )
+
+
+def _build_memo(settings: dict):
+    """This build's kept answers (``byline.memo``), trusted while the code that worked them
+    out (word counts, the standfirst sanitiser, image sizes and hashes) is unchanged."""
+    from .memo import MEMO_NAME, Memo, fingerprint
+
+    here = Path(__file__).parent
+    sources = ("memo.py", "reading.py", "sanitise.py", "images.py", "variants.py")
+    code = fingerprint([here / name for name in sources], ("nh3", "imagesize"))
+    cache = _cache_dir(settings)
+    return Memo(cache / MEMO_NAME if cache else None, code)
 
 
 def _social_card(article, images) -> None:
@@ -322,7 +338,7 @@ def _social_card(article, images) -> None:
         article.social_card = images.card(article.slug, text)
 
 
-def _prepare(article, settings: dict, profiles: dict, images=None) -> None:
+def _prepare(article, settings: dict, profiles: dict, images=None, memo=None) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
     from .kicker import choose_kicker
@@ -335,10 +351,13 @@ def _prepare(article, settings: dict, profiles: dict, images=None) -> None:
     article.href = article.url
     article.date_iso = article.date.isoformat()
     article.body_text = body_text(article._content)
-    article.reading_time = minutes_for(
-        count_text_words(article.body_text), int(settings["BYLINE_WORDS_PER_MINUTE"])
+    words = (
+        memo.of_text("words", article.body_text, count_text_words)
+        if memo
+        else count_text_words(article.body_text)
     )
-    _clean_summary(article)
+    article.reading_time = minutes_for(words, int(settings["BYLINE_WORDS_PER_MINUTE"]))
+    _clean_summary(article, memo)
     article.standfirst = plain_text(meta.get("summary", ""))
     article.description = article.standfirst or shorten(plain_text(article.summary), 200)
     article.kicker = choose_kicker(meta.get("kicker"), settings["BYLINE_KICKER"])
@@ -347,6 +366,7 @@ def _prepare(article, settings: dict, profiles: dict, images=None) -> None:
         str(meta.get("image_alt", "")),
         str(meta.get("image_credit", "")),
         Path(settings["PATH"]),
+        memo,
     )
     for problem in problems:
         logger.warning("%s", problem.for_build(source))
@@ -379,7 +399,7 @@ def _record(article, settings: dict, source: str):
     category = getattr(article, "category", None)
     return ArticleRecord(
         slug=article.slug,
-        url=article.url,
+        url=article.href,  # Pelican works the URL out anew on every read
         title=str(article.title),
         date=article.date,
         standfirst=article.standfirst,
@@ -453,7 +473,7 @@ def _attach_blocks(generator, everything: list, pools: list, most_read: tuple[in
             article.most_read = [articles[other] for other in read]
 
 
-def _clean_summary(content) -> None:
+def _clean_summary(content, memo=None) -> None:
     """Sanitise the standfirst once, where every later reader (page, feed, digest) sees it.
 
     The clean HTML replaces Pelican's own copy, so the feed writer and the intersite-link
@@ -465,7 +485,11 @@ def _clean_summary(content) -> None:
 
     summary = content.metadata.get("summary")
     if summary:
-        summary = clean_standfirst(str(summary))
+        summary = (
+            memo.of_text("standfirst", str(summary), clean_standfirst)
+            if memo
+            else clean_standfirst(str(summary))
+        )
         content.metadata["summary"] = summary
         content._summary = summary
     content.standfirst_html = Markup(summary or "")

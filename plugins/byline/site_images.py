@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .images import HeroImage
 from .social_cards import CardText, Palette, make_card, theme_palette
 from .variants import PHOTO_WIDTHS, ImageSet, VariantMaker
+
+if TYPE_CHECKING:
+    from .memo import Memo
 
 #: Where an email's copy of a hero goes: a path that follows the source's, so it stays
 #: the same when the picture is changed and an email sent long ago still shows it.
@@ -35,9 +39,10 @@ class SiteImages:
     palette: Palette = Palette()  # frozen, so one default is safely shared
     cards_made: int = 0
     cards_reused: int = 0
+    memo: Memo | None = None  # the build's kept answers: image files are not rehashed
 
     def __post_init__(self) -> None:
-        self.maker = VariantMaker(self.cache)
+        self.maker = VariantMaker(self.cache, self.memo)
 
     @classmethod
     def for_theme(cls, content: Path, cache: Path, theme: Path, **options) -> SiteImages:

@@ -8,9 +8,10 @@ data left out (the photo is turned upright first) and never wider than the sourc
 
 Work is cached by the source file's content hash under the build's ``CACHE_PATH``,
 outside the output folder, so Pelican's output clean-up never throws it away and an
-unchanged image is never opened by Pillow again: a warm build reads the file, hashes it
-and reads a small manifest. ``VariantMaker.made`` and ``.reused`` count both, and the
-plugin logs them. Pillow is imported only when an image has to be made.
+unchanged image is never opened by Pillow again: a warm build reads a small manifest, and
+with the build's ``Memo`` it does not even reread a file whose size and time are as they
+were (its hash is kept in ``byline.memo``). ``VariantMaker.made`` and ``.reused`` count
+both, and the plugin logs them. Pillow is imported only when an image has to be made.
 
 No Pelican here: the glue (``byline.plugin``) hands in paths and copies the files out.
 """
@@ -24,9 +25,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .durable import link_or_copy, write_atomic
+
+if TYPE_CHECKING:
+    from .memo import Memo
 
 #: Bump when the way variants are made changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
@@ -118,8 +122,9 @@ def output_name(source: str, key: str, width: int, fmt: str) -> str:
 class VariantMaker:
     """Makes (or finds in the cache) each image's variants and remembers what to publish."""
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, memo: Memo | None = None) -> None:
         self.cache_dir = Path(cache_dir) / CACHE_FOLDER
+        self.memo = memo  # a file's key by its size and time: no rereading unchanged files
         self.made = 0  # variant files Pillow made in this build
         self.reused = 0  # variant files found in the cache
         self.problems: list[str] = []  # images that could not be used, for the build log
@@ -143,13 +148,26 @@ class VariantMaker:
     def _image_set(
         self, source: Path, site_path: str, widths: tuple[int, ...], max_bytes: int | None
     ) -> ImageSet | None:
+        recipe = recipe_for(widths, max_bytes)
         try:
-            data = source.read_bytes()
+            if self.memo is None:
+                key = content_hash(source.read_bytes(), recipe)
+            else:
+                key = self.memo.of_file(
+                    f"variants {recipe}", source, lambda p: content_hash(p.read_bytes(), recipe)
+                )
         except OSError:
             return None
-        key = content_hash(data, recipe_for(widths, max_bytes))
         folder = self.cache_dir / key[:2] / key
         entries = self._cached(folder)
+        if entries is None:
+            try:
+                data = source.read_bytes()
+            except OSError:
+                return None
+            key = content_hash(data, recipe)  # the bytes as they are now, whatever was kept
+            folder = self.cache_dir / key[:2] / key
+            entries = self._cached(folder)
         if entries is None:
             try:
                 entries = _render(data, widths, max_bytes)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -30,17 +29,9 @@ LIBRARIES = ("numpy", "scipy", "PyStemmer", "wordfreq", "threadpoolctl")
 
 def code_fingerprint() -> str:
     """The ranker's source, Python's version and the versions of the libraries it uses."""
-    from importlib.metadata import PackageNotFoundError, version
+    from ..memo import fingerprint
 
-    digest = hashlib.sha256(f"{CACHE_VERSION} {sys.version}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
-    return digest.hexdigest()
+    return fingerprint(Path(__file__).parent.glob("*.py"), LIBRARIES, salt=str(CACHE_VERSION))
 
 
 def rank_key(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool) -> str:
