@@ -4,9 +4,9 @@ Every build asks the same of each article: how many words its body has, what its
 standfirst is once sanitised, how wide its hero is, what an image file hashes to. Each
 answer depends only on its input: a text, or a file's bytes (stood for by the file's path,
 size and modification time, as git and make do). ``Memo`` keeps them in one file,
-``CACHE_PATH/byline-memo.json``, under a fingerprint of the code that works them out; a
-build keeps only the answers it used, so the file follows the site and never grows
-without end. A missing, damaged or foreign file is only a miss.
+``CACHE_PATH/byline-memo.json``, under a fingerprint of the code that works them out and
+a checksum of the answers; a build keeps only the answers it used, so the file follows
+the site and never grows without end. A missing, damaged or foreign file is only a miss.
 
 No Pelican here: the glue makes one ``Memo`` per build and saves it at the end.
 """
@@ -73,13 +73,18 @@ class Memo:
         self.reused = 0  # answers kept from an earlier build
 
     def _load(self) -> dict[str, dict[str, Any]]:
+        """The kept tables, or none: a file from other code, or one whose tables do not
+        match their checksum (cut short, edited by hand), is a miss, never half trusted."""
         try:
-            stored = json.loads(Path(self.path).read_text(encoding="utf-8"))
+            head, _, body = Path(self.path).read_text(encoding="utf-8").partition("\n")
+            stored = json.loads(head)
+            if not isinstance(stored, dict) or stored.get("code") != self.code:
+                return {}
+            if stored.get("check") != text_key(body):
+                return {}
+            tables = json.loads(body)
         except (OSError, ValueError):
             return {}
-        if not isinstance(stored, dict) or stored.get("code") != self.code:
-            return {}
-        tables = stored.get("tables")
         if not isinstance(tables, dict):
             return {}
         return {name: rows for name, rows in tables.items() if isinstance(rows, dict)}
@@ -114,6 +119,7 @@ class Memo:
         """Keep this build's answers for the next (best effort: a cache, not a record)."""
         if self.path is None or (self._used == self._kept and not self.computed):
             return
-        payload = json.dumps({"code": self.code, "tables": self._used}, ensure_ascii=False)
+        body = json.dumps(self._used, ensure_ascii=False)
+        head = json.dumps({"code": self.code, "check": text_key(body)})
         with contextlib.suppress(OSError):
-            write_atomic(self.path, payload, durable=False)
+            write_atomic(self.path, f"{head}\n{body}", durable=False)
