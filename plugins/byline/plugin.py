@@ -26,6 +26,9 @@ def _cache_dir(settings: dict) -> Path | None:
 
 def display_path(path: str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
+    here = os.getcwd()
+    if path.startswith(here + os.sep) and os.sep + ".." + os.sep not in path:
+        return path[len(here) + 1 :]  # the usual case, without relpath's normalising
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
 

@@ -7,6 +7,7 @@ over files and dicts: Pelican's settings dict is read, Pelican itself is never i
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -181,24 +182,43 @@ def sources(content_path: Path | str, settings: dict[str, Any] | None = None) ->
     config = LintConfig.from_settings(settings)
     content = Path(content_path)
     found = []
-    for path in sorted(content.rglob("*")):
-        relpath = path.relative_to(content).as_posix()
-        if (
-            not path.is_file()
-            or path.suffix.lower() not in MARKDOWN_SUFFIXES
-            or any(part.startswith(".") for part in relpath.split("/"))
-            or _under(relpath, config.newsletter_folder)
-        ):
+    for relpath in _markdown_files(content):
+        if _under(relpath, config.newsletter_folder):
             continue
         found.append(
             Source(
                 relpath,
-                path,
+                content / relpath,
                 any(_under(relpath, folder) for folder in config.page_paths),
                 any(fnmatch.fnmatch(relpath, pattern) for pattern in config.exclude),
             )
         )
     return found
+
+
+def _markdown_files(content: Path) -> list[str]:
+    """Relative POSIX paths of the Markdown files under ``content``, hidden files and
+    folders left out, in path order (folder by folder, as ``sorted(rglob())`` gives).
+
+    The directory listing says which entries are folders and files, so a site of 5,000
+    posts costs no stat and no Path object per entry; linked folders are not entered
+    (as rglob does not)."""
+    found = []
+    pending = [(os.fspath(content), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # gone, or not readable: nothing to lint there
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif os.path.splitext(entry.name)[1].lower() in MARKDOWN_SUFFIXES and entry.is_file():
+                found.append(prefix + entry.name)
+    return sorted(found, key=lambda relpath: relpath.split("/"))
 
 
 # Pelican's own list, for a settings dict that leaves it out.
