@@ -202,3 +202,21 @@ def test_candidates_needed_covers_the_page_and_the_blocks_above():
     # Most read of 5 under Related (5) and More from (4) on an article page: 5 + 1 + 5 + 4
     assert candidates_needed(5, 1 + 5 + 4) == 15
     assert candidates_needed(0, 3) == 3 and candidates_needed(-1, -1) == 0
+
+
+def test_messages_name_a_file_from_the_project_folder_or_in_full(tmp_path, monkeypatch):
+    from byline.plugin import display_path
+
+    project = tmp_path / "site"
+    (project / "content").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    post = str(project / "content" / "post.md")
+    assert display_path(post) == "content/post.md"
+    assert display_path(str(project / "content" / ".." / "content" / "post.md")) == (
+        "content/post.md"
+    )
+    assert display_path(str(tmp_path / "elsewhere.md")) == str(tmp_path / "elsewhere.md")
+    assert display_path(str(project)) == "."
+    assert display_path("content/post.md") == "content/post.md"
+    monkeypatch.chdir("/")
+    assert display_path(post) == post.lstrip("/")

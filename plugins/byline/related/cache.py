@@ -39,8 +39,11 @@ def rank_key(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(json.dumps([count, asdict(weights), older_only], sort_keys=True).encode())
     for doc in docs:
-        digest.update(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-        digest.update(b"\n")
+        # the long text as it is, length first (no escaping to pay for), the rest as JSON
+        body = doc.body.encode("utf-8", "surrogatepass")
+        rest = json.dumps(doc._replace(body=""), ensure_ascii=False)
+        digest.update(b"%d\0%s\0" % (len(body), rest.encode("utf-8", "surrogatepass")))
+        digest.update(body)
     return digest.hexdigest()
 
 
