@@ -88,3 +88,36 @@ def test_the_newsletter_manifest_never_holds_a_control_character(tmp_path):
     for manifest in manifests:
         text = manifest.read_text(encoding="utf-8")
         assert "\u2029" not in text and "Pay day" in json.loads(text)["subject"] + text
+
+
+def test_an_html_post_with_pasted_control_characters_builds_with_valid_feeds(
+    tmp_path, warnings_log
+):
+    # Pelican also reads .html files as posts; a paste from Word reaches them just the same
+    html = (
+        "<html><head><title>Cash\x0bflow notes</title>"
+        '<meta name="date" content="2026-02-03 10:00">'
+        '<meta name="author" content="Ann Lee"><meta name="category" content="Money">'
+        '<meta name="tags" content="cash\x0cflow, prices">'
+        '<meta name="summary" content="Why\x07 it matters.">'
+        "</head><body><p>A body with a \x1b stray escape.</p></body></html>"
+    )
+    output = _publish(tmp_path, {"notes.html": html})
+
+    doc = page(output, "notes/")
+    assert doc.xpath("string(//h1)") == "Cash flow notes"
+    assert (output / "tag" / "cash-flow" / "index.html").is_file()
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        feed = feedparser.parse((output / name).read_bytes())
+        assert not feed.bozo, (name, feed.bozo_exception)
+        assert [entry.title for entry in feed.entries] == ["Cash flow notes"]
+    for path in output.rglob("*.html"):
+        assert not any(c in path.read_text() for c in "\x0b\x0c\x07\x1b"), path
+    messages = [m for m in warnings_log() if "notes.html" in m and "held control" in m]
+    assert {m.split(" held")[0].rsplit(": ", 1)[1] for m in messages} == {
+        "Title",
+        "Tags",
+        "Summary",
+        "the body",
+    }
+    assert all("retype the text in the file" in m and "lint" not in m for m in messages)
