@@ -90,6 +90,18 @@ def test_broken_authors_file_is_an_error_naming_it_but_the_site_builds(site, cap
     )
 
 
+def test_a_bio_pasted_with_a_control_character_is_one_error_not_one_per_post(site, caplog):
+    # TOML refuses a Word soft return; the file is named once, with line and column, and no
+    # post is then told its author is missing from a file that could not be read
+    authors = '["Ann Lee"]\nrole = "Runs\x0b a shop."\nbio = "Bio."\n'
+    output = site({"authors.toml": authors, "p.md": _post(), "q.md": _post(Title="Another")})
+    assert page(output, "q/").xpath("string(//h1)") == "Another"
+    messages = [r.getMessage() for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    [error] = [m for m in messages if "authors.toml" in m and "line 2" in m]
+    assert "column" in error and ".." not in error and "without author bios" in error
+    assert not [m for m in messages if "E210" in m]
+
+
 def test_demo_builds_without_a_single_warning(tmp_path, warnings_log):
     from conftest import build
 

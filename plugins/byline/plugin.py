@@ -242,15 +242,20 @@ def on_article_generator_pretaxonomy(generator) -> None:
     _settle_collisions(generator, claims, _ARTICLE_LISTS)
 
 
-def _load_author_profiles(settings: dict) -> dict:
+def _load_author_profiles(settings: dict) -> dict | None:
+    """The authors file's profiles; None (after one error naming the fault) when it cannot
+    be read, so no article is then told its author is missing from it."""
     from .authors import AuthorDataError, load_authors
 
     path = Path(settings["PATH"]) / settings["BYLINE_AUTHORS_FILE"]
     try:
         return load_authors(path)
     except AuthorDataError as error:
-        logger.error("%s. Articles are built without author bios until it is fixed.", error)
-        return {}
+        logger.error(
+            "%s. Articles are built without author bios until it is fixed.",
+            str(error).rstrip("."),
+        )
+        return None
 
 
 def on_article_generator_finalized(generator) -> None:
@@ -259,7 +264,8 @@ def on_article_generator_finalized(generator) -> None:
 
     settings = generator.settings
     apply_defaults(settings)  # also when the plugin is driven without `initialized`
-    profiles = _load_author_profiles(settings)
+    loaded = _load_author_profiles(settings)
+    profiles = loaded if loaded is not None else {}
     memo = _build_memo(settings)
     images = _site_images(settings, memo)
     everything = [
@@ -271,7 +277,7 @@ def on_article_generator_finalized(generator) -> None:
         *getattr(generator, "hidden_translations", []),
     ]
     for article in everything:
-        _prepare(article, settings, profiles, images, memo)
+        _prepare(article, settings, profiles, images, memo, authors_read=loaded is not None)
     # Each core ranks its own candidates (with spares); `_attach_blocks` then settles
     # every page in page order, so no story is listed twice on one page.
     _attach_related(generator)
@@ -352,7 +358,9 @@ def _social_card(article, images) -> None:
         article.social_card = images.card(article.slug, text)
 
 
-def _prepare(article, settings: dict, profiles: dict, images=None, memo=None) -> None:
+def _prepare(
+    article, settings: dict, profiles: dict, images=None, memo=None, *, authors_read: bool = True
+) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
     from .kicker import choose_kicker
@@ -393,7 +401,7 @@ def _prepare(article, settings: dict, profiles: dict, images=None, memo=None) ->
     article.author_profile = profiles.get(author.name) if author else None
     for problem in (
         author_problem(author.name, profiles, str(settings["BYLINE_AUTHORS_FILE"]))
-        if author
+        if author and authors_read
         else None,
         summary_problem(str(meta.get("summary", ""))),
     ):
