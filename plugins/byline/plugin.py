@@ -683,12 +683,14 @@ def on_article_writer_finalized(generator, writer) -> None:
 def on_generator_init(generator) -> None:
     """Give the generator's templates a fresh story-card memo (``byline_memo``), the
     sign-up block's words for the newsletter's period (``byline_signup``) and where its
-    form posts (``byline_signup_form``)."""
+    form posts (``byline_signup_form``); keep their compiled code in the cache."""
     from .cards import RenderMemo
     from .newsletter.wording import signup_wording
     from .signup_form import signup_form
+    from .template_cache import keep_compiled_templates
 
     settings = generator.settings
+    keep_compiled_templates(generator.env, _cache_dir(settings))
     generator.env.globals["byline_memo"] = RenderMemo()
     generator.env.globals["byline_signup_form"] = signup_form(settings)
     name = settings.get("BYLINE_NEWSLETTER_NAME") or settings.get("SITENAME") or ""
