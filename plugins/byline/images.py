@@ -69,12 +69,8 @@ class ContentFiles(Collection[str]):
         return sum(1 for _ in self)
 
 
-def image_size(path: Path, memo: Memo | None = None) -> tuple[int, int] | None:
-    """Width and height read from the file's header, or None if unreadable; with a
-    ``memo``, read once per version of the file, not once per build."""
-    if memo is not None:
-        found = memo.of_file("image-size", path, lambda p: list(image_size(p) or ()))
-        return (found[0], found[1]) if found else None
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height read from the file's header, or None if unreadable."""
     import imagesize  # lazy: only builds with hero images need it
 
     try:
@@ -111,7 +107,11 @@ def resolve_hero(
     if missing:
         problems.append(missing)
         return None, problems
-    size = image_size(file, memo)
+    if memo is None:
+        size = image_size(file)
+    else:  # read once per version of the file, not once per build
+        found = memo.of_file("image-size", file, lambda p: list(image_size(p) or ()))
+        size = (found[0], found[1]) if found else None
     if size:
         hero = HeroImage(src=src, alt=hero.alt, credit=hero.credit, width=size[0], height=size[1])
     return hero, problems

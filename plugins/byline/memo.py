@@ -62,9 +62,10 @@ def file_key(path: Path) -> str | None:
 
 
 class Memo:
-    """Kept answers in named tables; ``save`` writes the ones this build used."""
+    """Kept answers in named tables; ``save`` writes the ones this build used. Without a
+    path (``Memo()``) answers are kept for the life of the object only."""
 
-    def __init__(self, path: Path | None, code: str) -> None:
+    def __init__(self, path: Path | None = None, code: str = "") -> None:
         self.path = path
         self.code = code
         self._kept: dict[str, dict[str, Any]] = self._load() if path else {}

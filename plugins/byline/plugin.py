@@ -359,7 +359,7 @@ def _social_card(article, images) -> None:
 
 
 def _prepare(
-    article, settings: dict, profiles: dict, images=None, memo=None, *, authors_read: bool = True
+    article, settings: dict, profiles: dict, images, memo, *, authors_read: bool = True
 ) -> None:
     """Build the article's record once and set the fields the templates print."""
     from .images import resolve_hero
@@ -373,11 +373,7 @@ def _prepare(
     article.href = article.url
     article.date_iso = article.date.isoformat()
     article.body_text = body_text(article._content)
-    words = (
-        memo.of_text("words", article.body_text, count_text_words)
-        if memo
-        else count_text_words(article.body_text)
-    )
+    words = memo.of_text("words", article.body_text, count_text_words)
     article.reading_time = minutes_for(words, int(settings["BYLINE_WORDS_PER_MINUTE"]))
     _clean_summary(article, memo)
     article.standfirst = plain_text(meta.get("summary", ""))
@@ -495,7 +491,7 @@ def _attach_blocks(generator, everything: list, pools: list, most_read: tuple[in
             article.most_read = [articles[other] for other in read]
 
 
-def _clean_summary(content, memo=None) -> None:
+def _clean_summary(content, memo) -> None:
     """Sanitise the standfirst once, where every later reader (page, feed, digest) sees it.
 
     The clean HTML replaces Pelican's own copy, so the feed writer and the intersite-link
@@ -507,11 +503,7 @@ def _clean_summary(content, memo=None) -> None:
 
     summary = content.metadata.get("summary")
     if summary:
-        summary = (
-            memo.of_text("standfirst", str(summary), clean_standfirst)
-            if memo
-            else clean_standfirst(str(summary))
-        )
+        summary = memo.of_text("standfirst", str(summary), clean_standfirst)
         content.metadata["summary"] = summary
         content._summary = summary
     content.standfirst_html = Markup(summary or "")
@@ -534,8 +526,11 @@ def on_page_generator_finalized(generator) -> None:
         *_content_claims(posts, POST),
     ]
     _settle_collisions(generator, claims, _PAGE_LISTS)
+    from .memo import Memo
+
+    answers = Memo()  # pages are few: their standfirsts are not kept between builds
     for page in _contents(generator, _PAGE_LISTS):
-        _clean_summary(page)
+        _clean_summary(page, answers)
 
 
 def on_write_content(generator, content) -> None:

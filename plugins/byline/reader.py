@@ -99,6 +99,10 @@ class TolerantMarkdownReader(CleansControlCharacters, MarkdownReader):
             meta[name] = [clean_text(value, single_line=one_line) for value in values]
             self._warn_cleaned(name.capitalize(), list(found))
 
+    def process_metadata(self, name: str, value):
+        # `_clean_metadata` cleaned every line already, before the dates were checked
+        return MarkdownReader.process_metadata(self, name, value)
+
     def _parse_metadata(self, meta: dict) -> dict:
         path = self._source_path
         self._clean_metadata(meta)

@@ -25,12 +25,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .durable import link_or_copy, write_atomic
-
-if TYPE_CHECKING:
-    from .memo import Memo
+from .memo import Memo
 
 #: Bump when the way variants are made changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
@@ -124,7 +122,9 @@ class VariantMaker:
 
     def __init__(self, cache_dir: Path, memo: Memo | None = None) -> None:
         self.cache_dir = Path(cache_dir) / CACHE_FOLDER
-        self.memo = memo  # a file's key by its size and time: no rereading unchanged files
+        # a file's key by its size and time: no rereading unchanged files (kept between
+        # builds when the build's memo has a file, else for this maker's life)
+        self.memo = memo if memo is not None else Memo()
         self.made = 0  # variant files Pillow made in this build
         self.reused = 0  # variant files found in the cache
         self.problems: list[str] = []  # images that could not be used, for the build log
@@ -150,12 +150,9 @@ class VariantMaker:
     ) -> ImageSet | None:
         recipe = recipe_for(widths, max_bytes)
         try:
-            if self.memo is None:
-                key = content_hash(source.read_bytes(), recipe)
-            else:
-                key = self.memo.of_file(
-                    f"variants {recipe}", source, lambda p: content_hash(p.read_bytes(), recipe)
-                )
+            key = self.memo.of_file(
+                f"variants {recipe}", source, lambda p: content_hash(p.read_bytes(), recipe)
+            )
         except OSError:
             return None
         folder = self.cache_dir / key[:2] / key
