@@ -6,19 +6,18 @@ PyStemmer, wordfreq). The key hashes all of that; a build whose key matches the 
 one reads the picks back (and never imports numpy or scipy), and any difference at all
 (one word of one story, a weight, an upgrade) ranks afresh and stores the new lists. One
 entry is kept, the last build's: a local build and the production build of the same
-content share it. A missing, damaged or foreign file is only a miss.
+content share it. The file is a ``byline.memo.Memo`` (checksummed; a missing, damaged or
+foreign file is only a miss).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from ..durable import write_atomic
 from .doc import Doc, Pick
 from .weights import Weights
 
@@ -34,9 +33,12 @@ def code_fingerprint() -> str:
     return fingerprint(Path(__file__).parent.glob("*.py"), LIBRARIES, salt=str(CACHE_VERSION))
 
 
-def rank_key(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool) -> str:
-    """One hash of everything the ranked lists depend on."""
-    digest = hashlib.sha256(code_fingerprint().encode())
+def rank_key(
+    docs: Sequence[Doc], count: int, weights: Weights, older_only: bool, code: str = ""
+) -> str:
+    """One hash of everything the ranked lists depend on (``code``: the ranker's
+    fingerprint, worked out here when not given)."""
+    digest = hashlib.sha256((code or code_fingerprint()).encode())
     digest.update(json.dumps([count, asdict(weights), older_only], sort_keys=True).encode())
     for doc in docs:
         # the long text as it is, length first (no escaping to pay for), the rest as JSON
@@ -45,30 +47,6 @@ def rank_key(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool
         digest.update(b"%d\0%s\0" % (len(body), rest.encode("utf-8", "surrogatepass")))
         digest.update(body)
     return digest.hexdigest()
-
-
-def load_picks(path: Path, key: str, size: int) -> list[list[Pick]] | None:
-    """The stored lists if they were ranked for ``key`` (and ``size`` docs), else None."""
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if stored.get("key") != key or len(stored["lists"]) != size:
-            return None
-        return [
-            [
-                Pick(int(i), float(score), tuple(reasons), tuple(parts))
-                for i, score, reasons, parts in row
-            ]
-            for row in stored["lists"]
-        ]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def store_picks(path: Path, key: str, lists: Sequence[Sequence[Pick]]) -> None:
-    """Keep this build's lists for the next one (best effort: a cache, not a record)."""
-    rows = [[[p.index, p.score, list(p.reasons), list(p.parts)] for p in row] for row in lists]
-    with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({"key": key, "lists": rows}), durable=False)
 
 
 def cached_rank(
@@ -81,13 +59,25 @@ def cached_rank(
     """``rank_related`` through the cache in ``cache_dir`` (no cache when it is None)."""
     if cache_dir is None or len(docs) < 2 or count <= 0:
         return _rank(docs, count, weights, older_only)
-    path = Path(cache_dir) / CACHE_NAME
-    key = rank_key(docs, count, weights, older_only)
-    lists = load_picks(path, key, len(docs))
-    if lists is None:
-        lists = _rank(docs, count, weights, older_only)
-        store_picks(path, key, lists)
-    return lists
+    from ..memo import Memo
+
+    code = code_fingerprint()
+    memo = Memo(Path(cache_dir) / CACHE_NAME, code)
+    key = rank_key(docs, count, weights, older_only, code)
+    rows = memo.answer("lists", key, lambda: _rows(_rank(docs, count, weights, older_only)))
+    memo.save()
+    return [
+        [
+            Pick(int(i), float(score), tuple(reasons), tuple(parts))
+            for i, score, reasons, parts in row
+        ]
+        for row in rows
+    ]
+
+
+def _rows(lists: Sequence[Sequence[Pick]]) -> list:
+    """The lists as JSON keeps them."""
+    return [[[p.index, p.score, list(p.reasons), list(p.parts)] for p in row] for row in lists]
 
 
 def _rank(docs: Sequence[Doc], count: int, weights: Weights, older_only: bool) -> list[list[Pick]]:
