@@ -113,3 +113,25 @@ def test_answers_not_used_by_a_build_are_not_kept(tmp_path):
     tables = json.loads(path.read_text().split("\n", 1)[1])
     assert len(tables["words"]) == 1  # "three" left the site, so it left the file
     assert Memo(path, "code-2").of_text("words", "one two", lambda t: 99) == 99
+
+
+def test_the_build_s_lint_sees_an_edit_and_a_changed_limit(tmp_path, warnings_log):
+    # findings are kept by each file's size and time and the lint settings: an edited post
+    # and a new limit each show on the very next build
+    def title_warnings() -> list[str]:
+        return [m for m in warnings_log() if "W201" in m and "books.md" in m]
+
+    long_title = "Closing the books early, every single month, without one late night"
+    content = write_site(
+        tmp_path, {"books.md": post().replace("Closing the books early", long_title)}
+    )
+    build(tmp_path / "output", content=content)
+    assert len(title_warnings()) == 1
+    (content / "books.md").write_text(post())
+    build(tmp_path / "output", content=content)
+    assert len(title_warnings()) == 1  # fixed: nothing new
+    (content / "books.md").write_text(post().replace("Closing the books early", long_title + "!"))
+    build(tmp_path / "output", content=content)
+    assert len(title_warnings()) == 2 and "68 characters" in title_warnings()[-1]
+    build(tmp_path / "output", content=content, BYLINE_LINT_TITLE_MAX=40)
+    assert len(title_warnings()) == 3 and "show about 40" in title_warnings()[-1]

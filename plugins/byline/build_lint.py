@@ -8,21 +8,26 @@ modification time, so an unchanged post costs a stat, not a re-read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
 
-from .durable import write_atomic
-
 CACHE_NAME = "byline-lint.json"
-CACHE_VERSION = 3  # 3: shared header checks (post_checks.py); 2: settled findings, E217, E218
+CACHE_VERSION = 4  # 4: a Memo under the checks' code; 3: shared header checks
+# Modules outside lint/ whose checks the build's lint runs (the fingerprint reads them).
+_CHECK_MODULES = ("post_checks.py", "dates.py", "slugs.py", "collisions.py", "textclean.py")
 
 
 def _fingerprint(settings: dict, today: str) -> str:
+    """What every kept finding depends on besides its file: the lint settings, today's
+    date (a post can become future-dated or stale) and the checks' own code."""
+    from .memo import fingerprint
+
+    here = Path(__file__).parent
+    sources = [*here.joinpath("lint").glob("*.py"), *(here / n for n in _CHECK_MODULES)]
     lint_keys = {k: v for k, v in settings.items() if k.startswith("BYLINE_LINT_")}
-    text = json.dumps([CACHE_VERSION, today, lint_keys], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    text = json.dumps([today, lint_keys], sort_keys=True, default=str)
+    return fingerprint(sources, (), salt=f"{CACHE_VERSION} {text}")
 
 
 def lint_for_build(
@@ -33,32 +38,20 @@ def lint_for_build(
     from .lint.index import SiteIndex, load_author_names
     from .lint.model import Finding
     from .lint.site import _now, lint_post, read_post, sources
+    from .memo import Memo
 
     config = LintConfig.from_settings(settings)  # LintConfigError names the bad setting
     found = sources(content, settings)
     now = _now(now, config)
-    key = _fingerprint(settings, now.date().isoformat())
-    cache_file = cache_dir / CACHE_NAME
-    try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        if cache.get("key") != key:
-            cache = {}
-    except (OSError, ValueError):
-        cache = {}
-    entries: dict = cache.get("files", {})
+    memo = Memo(cache_dir / CACHE_NAME, _fingerprint(settings, now.date().isoformat()))
     index = SiteIndex(authors=load_author_names(content / config.authors_file))
-    fresh: dict = {}
     findings: list = []
     for source in found:
         if source.excluded:
             continue
-        stat = source.path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
-        entry = entries.get(source.relpath)
-        if entry and entry["stamp"] == stamp:
-            hits = [Finding(**item) for item in entry["findings"]]
-        else:
-            post = read_post(source.path, str(content / source.relpath))
+
+        def lint(path: Path, source=source) -> list[dict]:
+            post = read_post(path, str(content / source.relpath))
             hits = lint_post(
                 post,
                 config=config,
@@ -67,8 +60,8 @@ def lint_for_build(
                 relpath=source.relpath,
                 is_page=source.is_page,
             )
-        fresh[source.relpath] = {"stamp": stamp, "findings": [vars(hit) for hit in hits]}
-        findings += hits
-    if fresh != entries:
-        write_atomic(cache_file, json.dumps({"key": key, "files": fresh}), durable=False)
+            return [vars(hit) for hit in hits]
+
+        findings += [Finding(**item) for item in memo.of_file("findings", source.path, lint)]
+    memo.save()
     return sorted(findings)
