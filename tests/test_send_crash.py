@@ -130,6 +130,10 @@ def test_smtp_killed_between_a_sent_line_and_the_next_pending(tmp_path):
     assert summary.sent == addresses[3:] and summary.complete
     assert summary.uncertain == [] and summary.already_sent == 3
     assert handler.received() == {a: 1 for a in addresses}
+    # what the editor reads: the three delivered before the crash counted, not one line
+    head, *rest = summary.lines()
+    assert ": sent 3, skipped 3, failed 0 in " in head
+    assert "skipped: 3 recipient(s): already sent earlier" in rest
 
 
 def bd_settings(httpserver) -> dict:

@@ -186,6 +186,7 @@ def _checked_plan(
     if plan.fully_sent and not options.force and not (options.retry_failed and plan.recipients):
         raise AlreadySentError(_already_sent_text(plan))
     summary.skipped = list(plan.skipped)
+    summary.already_sent = plan.already_sent
     summary.notes += plan.notes
     return plan
 
@@ -226,8 +227,6 @@ def _make_plan(
     ]
     for subscriber in subscribers.recipients:
         _place(plan, subscriber, state.recipients.get(subscriber.key), state.complete, options)
-    if plan.already_sent:
-        plan.skipped.insert(0, (f"{plan.already_sent} recipient(s)", "already sent earlier"))
     plan.skipped += [(a, "refused for good in an earlier run") for a in plan.failed_before]
     return plan
 
@@ -716,7 +715,6 @@ def _live(
     with Ledger(config.ledger, provider=provider.name, kill_after=kill_after) as ledger:
         plan = _checked_plan(issue, config, provider, summary, options)
         plan.link_warning = link_warning
-        summary.already_sent = plan.already_sent
         run = _Run(plan, provider, ledger, summary, options.sleep)
         if provider.audience == "list":
             run.audience = plan.readers  # the source the plan read, opened once

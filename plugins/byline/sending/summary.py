@@ -20,7 +20,7 @@ class SendSummary:
     deferred: list[tuple[str, str]] = field(default_factory=list)  # address, last error
     uncertain: list[str] = field(default_factory=list)  # fate unknown, not resent
     skipped: list[tuple[str, str]] = field(default_factory=list)  # who/which line, why
-    already_sent: int = 0
+    already_sent: int = 0  # recipients a run before this one delivered to (counted as skipped)
     files: list[Path] = field(default_factory=list)  # dry run: the .eml files written
     provider_ids: list[str] = field(default_factory=list)  # e.g. Buttondown's email id
     test_to: str | None = None
@@ -41,9 +41,10 @@ class SendSummary:
         """Human-readable summary: the totals first, then one line per reason."""
         verb = {"live": "sent", "dry-run": "written (dry run)", "test": "test copy sent"}
         done = len(self.files) if self.mode == "dry-run" else len(self.sent)
+        skipped = self.already_sent + len(self.skipped)
         head = (
             f"Issue {self.issue_id} ({self.subject!r}) via {self.provider}: "
-            f"{verb.get(self.mode, 'sent')} {done}, skipped {len(self.skipped)}, "
+            f"{verb.get(self.mode, 'sent')} {done}, skipped {skipped}, "
             f"failed {len(self.failed)}"
         )
         if self.deferred:
@@ -63,6 +64,8 @@ class SendSummary:
             out.append(f"{self.provider} id: {', '.join(self.provider_ids)}")
         if self.round > 1:
             out.append(f"round {self.round} (the issue was sent in full before and forced again)")
+        if self.already_sent:
+            out.append(f"skipped: {self.already_sent} recipient(s): already sent earlier")
         out += [f"skipped: {who}: {why}" for who, why in self.skipped]
         out += [f"failed: {who}: {why}" for who, why in self.failed]
         out += [f"deferred (re-run to retry): {who}: {why}" for who, why in self.deferred]
