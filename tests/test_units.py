@@ -220,3 +220,22 @@ def test_messages_name_a_file_from_the_project_folder_or_in_full(tmp_path, monke
     assert display_path("content/post.md") == "content/post.md"
     monkeypatch.chdir("/")
     assert display_path(post) == post.lstrip("/")
+
+
+def test_a_story_card_is_rendered_once_per_distinct_arguments():
+    from byline.cards import RenderMemo
+
+    calls = []
+
+    def card(siteurl, story, show_image=True):
+        calls.append((siteurl, story, show_image))
+        return f"{siteurl}/{story['slug']} {show_image}"
+
+    memo = RenderMemo()
+    first, second = {"slug": "a"}, {"slug": "b"}
+    assert memo(card, "https://x", first) == memo(card, "https://x", first) == "https://x/a True"
+    assert memo(card, "https://x", first, show_image=False) == "https://x/a False"
+    assert memo(card, "https://x", second) == "https://x/b True"
+    # an equal-looking but distinct story is another card: objects count by identity
+    assert memo(card, "https://x", {"slug": "a"}) == "https://x/a True"
+    assert len(calls) == 4

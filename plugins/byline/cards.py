@@ -17,9 +17,10 @@ from typing import Any
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _key(value: Any) -> tuple:
-    """Plain values count by value; objects (an article, a pick) by identity."""
-    return ("=", value) if isinstance(value, _PLAIN) else ("id", id(value))
+def _key(value: Any) -> Any:
+    """Plain values count by value; objects (an article, a pick) by identity (a 1-tuple,
+    which no plain value is, so the two never meet)."""
+    return value if isinstance(value, _PLAIN) else (id(value),)
 
 
 class RenderMemo:
@@ -29,7 +30,9 @@ class RenderMemo:
         self._done: dict[tuple, tuple] = {}
 
     def __call__(self, macro: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        key = (id(macro), *map(_key, args), *((k, _key(v)) for k, v in sorted(kwargs.items())))
+        # Keyword arguments in the order given: a call site always gives them in the same
+        # order, and two orders only cost a second rendering, never a wrong card.
+        key = (id(macro), *[_key(v) for v in args], *[(k, _key(v)) for k, v in kwargs.items()])
         done = self._done.get(key)
         if done is None:
             # Keep the arguments alive with the result, so no id in a key is ever reused.

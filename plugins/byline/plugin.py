@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,12 +27,16 @@ def _cache_dir(settings: dict) -> Path | None:
 
 def display_path(path: str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
-    here = os.getcwd()
+    return _relative_to(path, os.getcwd())
+
+
+@lru_cache(maxsize=65536)  # each source file is named several times per build
+def _relative_to(path: str, here: str) -> str:
     if os.path.isabs(path) and path != here and path == os.path.normpath(path):
         # the usual case, quickly: relpath works out both paths' absolute forms each time
         inside = here.rstrip(os.sep) + os.sep
         return path[len(inside) :] if path.startswith(inside) else path
-    relative = os.path.relpath(path)
+    relative = os.path.relpath(path, here)
     return path if relative.startswith("..") else relative
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from pelican.readers import MarkdownReader
 
 from .post_checks import date_problem, missing_date_problem
-from .textclean import clean_text, control_characters
+from .textclean import clean_text, control_characters, has_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,8 @@ class TolerantMarkdownReader(CleansControlCharacters, MarkdownReader):
     def _clean_metadata(self, meta: dict) -> None:
         """Control characters out of every field before the dates are checked, all the
         lines of a field together (Markdown hands over lists), one warning per field."""
+        if not has_control_characters("".join(v for values in meta.values() for v in values)):
+            return  # the usual post: one scan of all its fields, not one per line
         for name, values in meta.items():
             found: dict[str, None] = {}
             for value in values:

@@ -12,6 +12,7 @@ No Pelican here: the glue (``byline.plugin``) passes plain values in.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,7 @@ class SiteImages:
         )
 
 
+@lru_cache(maxsize=4096)  # asked once per article; a site has far fewer heroes
 def email_path(source: str, variant: str) -> str:
     """``images/heroes/x.jpg`` -> ``images/email/heroes/x.jpg`` (the variant's format)."""
     relative = PurePosixPath(source.lstrip("/"))

@@ -18,6 +18,12 @@ _LINE_BREAKS = re.compile("[\t\n]")
 _AS_SPACE = set("\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``clean_text`` would change ``text`` (tabs and newlines aside): the quick
+    question asked of every field of every post, which almost never has any."""
+    return _CONTROL.search(text) is not None
+
+
 def control_characters(text: str, *, single_line: bool = False) -> list[str]:
     """The characters ``clean_text`` would change, each as ``U+XXXX``, in order of first use."""
     found = _CONTROL.findall(text)
