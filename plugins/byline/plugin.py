@@ -264,7 +264,15 @@ def _load_author_profiles(settings: dict) -> dict | None:
 
 
 def on_article_generator_finalized(generator) -> None:
-    """Give every article its record, reading time, hero, author data and story blocks."""
+    """Give every article its record, reading time, hero, author data and story blocks
+    (with the collector paused: see ``byline.collector``)."""
+    from .collector import paused_gc
+
+    with paused_gc():
+        _finish_articles(generator)
+
+
+def _finish_articles(generator) -> None:
     from .settings import apply_defaults
 
     settings = generator.settings
@@ -581,10 +589,7 @@ def _attach_related(generator) -> None:
             for translation in getattr(article, "translations", []):
                 translation.related = []
         return
-    from .related import paused_gc
-
-    with paused_gc():
-        _fill_related(generator)
+    _fill_related(generator)
 
 
 def _fill_related(generator) -> None:
@@ -699,10 +704,23 @@ def on_generator_init(generator) -> None:
     )
 
 
+def on_all_generators_finalized(generators) -> None:
+    """Everything is read: keep the site in memory out of the collector's walks while
+    the pages are written (``byline.collector``; thawed when the build ends)."""
+    from .collector import freeze_read_site
+
+    freeze_read_site()
+
+
 def on_finalized(pelican) -> None:
     """Once everything is on disk: clean the published images, then index for search."""
-    _strip_image_metadata(pelican)
-    _index_for_search(pelican)
+    from .collector import thaw
+
+    try:
+        _strip_image_metadata(pelican)
+        _index_for_search(pelican)
+    finally:
+        thaw()
 
 
 def _strip_image_metadata(pelican) -> None:
@@ -747,4 +765,5 @@ def register() -> None:
     signals.article_generator_write_article.connect(on_write_content)
     signals.article_writer_finalized.connect(on_article_writer_finalized)
     signals.page_generator_write_page.connect(on_write_content)
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(on_finalized)

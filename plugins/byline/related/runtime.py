@@ -1,4 +1,5 @@
-"""How the ranker runs: the garbage collector paused and numpy's BLAS on one thread.
+"""How the ranker runs: the garbage collector paused (``byline.collector``) and numpy's
+BLAS on one thread.
 
 Kept apart from rank.py so the glue can pause the collector around the related step
 without importing numpy (a build whose ranked lists come from the cache never loads it).
@@ -6,25 +7,12 @@ without importing numpy (a build whose ranked lists come from the cache never lo
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..collector import paused_gc
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of short-lived objects are made.
-
-    Tokens, picks and records hold no reference cycles, yet each burst of allocations would
-    make the collector walk every object of the build (all articles and their HTML) again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+__all__ = ["one_blas_thread", "paused_gc"]
 
 
 @contextmanager
