@@ -276,7 +276,7 @@ def site_settings(base: dict) -> dict:
     )
 
 
-def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
+def measure(count: int, runs: int, work: Path) -> tuple[dict, dict, list[float]]:
     content = work / f"content-{count}"
     make_content(content, count)
     base = shared_settings(content, work / "out")
@@ -309,27 +309,31 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict]:
                 search_s = min(search_s, figures["search"])
         paired.append(seconds["byline"] / seconds["plain"])
     plain_s = best["plain"]["seconds"]
-    return {
-        "articles": count,
-        "plain_s": round(plain_s, 2),
-        "site_s": round(best["site"]["seconds"], 2),
-        "site_x": round(best["site"]["seconds"] / plain_s, 3),
-        # "all" is everything but the search index, which has its own columns (issue 12)
-        "byline_s": round(best["byline"]["seconds"] - best["byline"]["search"], 2),
-        "all_x": round((best["byline"]["seconds"] - best["byline"]["search"]) / plain_s, 3),
-        # the same ratio run by run, its median: the machine's drift cancels within a run
-        "all_x_med": round(statistics.median(paired), 3),
-        "first_s": round(first_s, 2),
-        "first_x": round(first_s / plain_s, 3),
-        "plain_mb": round(best["plain"]["peak_mb"]),
-        "byline_mb": round(best["byline"]["peak_mb"]),
-        "digest_s": round(best["byline"]["digest"], 2),
-        "digest_pct": f"{best['byline']['digest'] / plain_s:.1%}",
-        "search_s": round(search_s, 2),
-        "search_pct": f"{search_s / plain_s:.1%}",
-        "search_first_s": round(first["search"], 2),
-        "search_first_pct": f"{first['search'] / plain_s:.1%}",
-    }, {name: best[name]["steps"] for name in configs}
+    return (
+        {
+            "articles": count,
+            "plain_s": round(plain_s, 2),
+            "site_s": round(best["site"]["seconds"], 2),
+            "site_x": round(best["site"]["seconds"] / plain_s, 3),
+            # "all" is everything but the search index, which has its own columns (issue 12)
+            "byline_s": round(best["byline"]["seconds"] - best["byline"]["search"], 2),
+            "all_x": round((best["byline"]["seconds"] - best["byline"]["search"]) / plain_s, 3),
+            # the same ratio run by run, its median: the machine's drift cancels within a run
+            "all_x_med": round(statistics.median(paired), 3),
+            "first_s": round(first_s, 2),
+            "first_x": round(first_s / plain_s, 3),
+            "plain_mb": round(best["plain"]["peak_mb"]),
+            "byline_mb": round(best["byline"]["peak_mb"]),
+            "digest_s": round(best["byline"]["digest"], 2),
+            "digest_pct": f"{best['byline']['digest'] / plain_s:.1%}",
+            "search_s": round(search_s, 2),
+            "search_pct": f"{search_s / plain_s:.1%}",
+            "search_first_s": round(first["search"], 2),
+            "search_first_pct": f"{first['search'] / plain_s:.1%}",
+        },
+        {name: best[name]["steps"] for name in configs},
+        paired,
+    )
 
 
 def measure_images(count: int, runs: int, work: Path) -> dict:
@@ -411,11 +415,16 @@ def main() -> None:
     header = header.split()
     print(" ".join(f"{name:>9}" for name in header))
     breakdowns: list[tuple[int, float, dict]] = []
+    pairs: list[tuple[int, list[float]]] = []
     with tempfile.TemporaryDirectory() as temp:
         for count in args.sizes:
-            row, steps = measure(count, args.runs, Path(temp))
+            row, steps, paired = measure(count, args.runs, Path(temp))
             print(" ".join(f"{value:>9}" for value in row.values()), flush=True)
             breakdowns.append((count, row["plain_s"], steps))
+            pairs.append((count, paired))
+    # Every pair's ratio, in run order: runs can be pooled later, and drift shows.
+    for count, paired in pairs:
+        print(f"\nall/plain, run by run, at {count:,} articles:", *(f"{r:.3f}" for r in paired))
     for count, plain_s, steps in breakdowns:
         print_steps(count, plain_s, steps)
 
