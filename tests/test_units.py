@@ -9,6 +9,7 @@ import pytest
 from byline.authors import AuthorDataError, parse_authors
 from byline.drafts import DraftExistsError, write_draft
 from byline.images import resolve_hero
+from byline.memo import Memo
 from byline.more_from import more_from
 from byline.reading import count_words, reading_minutes
 from byline.record import ArticleRecord
@@ -115,12 +116,14 @@ def test_bad_authors_file_says_where_and_how_to_fix(text, expected):
 
 def test_hero_reads_size_and_reports_missing_file_and_alt(tmp_path):
     demo = ROOT / "content"
-    hero, problems = resolve_hero("images/heroes/buy-the-good-chisel.jpg", "A chisel", "Me", demo)
+    hero, problems = resolve_hero(
+        "images/heroes/buy-the-good-chisel.jpg", "A chisel", "Me", demo, Memo()
+    )
     assert (hero.width, hero.height) == (1200, 675) and problems == []
-    hero, problems = resolve_hero("images/nope.jpg", "alt", "", tmp_path)
+    hero, problems = resolve_hero("images/nope.jpg", "alt", "", tmp_path, Memo())
     assert hero is None and [p.code for p in problems] == ["E218"]
     assert "nope.jpg" in problems[0].message
-    hero, problems = resolve_hero("https://cdn.example/x.jpg", "", "", tmp_path)
+    hero, problems = resolve_hero("https://cdn.example/x.jpg", "", "", tmp_path, Memo())
     assert hero.is_remote and [p.code for p in problems] == ["E205"]
     assert "Image_alt" in problems[0].message
 

@@ -86,7 +86,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
 
 def resolve_hero(
-    image: str, alt: str, credit: str, content_path: Path, memo: Memo | None = None
+    image: str, alt: str, credit: str, content_path: Path, memo: Memo
 ) -> tuple[HeroImage | None, list[Problem]]:
     """The hero for an article's ``Image`` line, and the problems found with it (E205, E218).
 
@@ -110,11 +110,9 @@ def resolve_hero(
     if missing:
         problems.append(missing)
         return None, problems
-    if memo is None:
-        size = image_size(file)
-    else:  # read once per version of the file, not once per build
-        found = memo.of_file("image-size", file, lambda p: list(image_size(p) or ()))
-        size = (found[0], found[1]) if found else None
+    # read once per version of the file, not once per build
+    found = memo.of_file("image-size", file, lambda p: list(image_size(p) or ()))
+    size = (found[0], found[1]) if found else None
     if size:
         hero = HeroImage(src=src, alt=hero.alt, credit=hero.credit, width=size[0], height=size[1])
     return hero, problems

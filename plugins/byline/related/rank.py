@@ -7,13 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from ..collector import paused_gc
 from .candidates import build_scorer, gather
 from .doc import Doc
 from .metadata import metadata
 from .picks import Pick, final_order, pick_lists
 from .prior import document_shares, prior_docs
 from .reasons import reason_flags, signal_parts
-from .runtime import one_blas_thread, paused_gc
+from .runtime import one_blas_thread
 from .scoring import text_scores, total_scores
 from .tokens import count_matrix
 from .vectors import lsa, tfidf

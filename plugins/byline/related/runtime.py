@@ -1,18 +1,11 @@
-"""How the ranker runs: the garbage collector paused (``byline.collector``) and numpy's
-BLAS on one thread.
-
-Kept apart from rank.py so the glue can pause the collector around the related step
-without importing numpy (a build whose ranked lists come from the cache never loads it).
+"""How the ranker runs: numpy's BLAS on one thread (the collector is paused by
+``byline.collector``, which the build's glue shares).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from ..collector import paused_gc
-
-__all__ = ["one_blas_thread", "paused_gc"]
 
 
 @contextmanager
