@@ -269,18 +269,27 @@ def test_published_png_and_webp_lose_their_text_and_exif(tmp_path):
     exif.get_ifd(0x8825)[1] = "N"
     exif[0x010F] = "Example Camera"
     image.save(webp, "WEBP", exif=exif.tobytes())
+    attaching = post("attached", extra="") + "\n![Where we are]({attach}images/inline/where.png)\n"
     content = write_site(
         tmp_path,
-        {"images/map.png": png.getvalue(), "images/shot.webp": webp.getvalue(), **files()},
+        {
+            "images/map.png": png.getvalue(),
+            "images/shot.webp": webp.getvalue(),
+            # {attach} publishes the file beside the post's page, outside images/
+            "images/inline/where.png": png.getvalue(),
+            "attached.md": attaching,
+            **files(),
+        },
     )
     output = build(
         tmp_path / "output", content=content, BYLINE_IMAGE_VARIANTS=False, BYLINE_SOCIAL_CARDS=False
     )
-    for name in ("map.png", "shot.webp"):
-        data = (output / "images" / name).read_bytes()
-        assert b"51.5" not in data and b"Example Camera" not in data, name
-        with Image.open(output / "images" / name) as published:
-            assert published.size == (64, 32) and not published.getexif(), name
+    assert (output / "attached/images/inline/where.png").is_file()
+    for path in ("images/map.png", "images/shot.webp", "attached/images/inline/where.png"):
+        data = (output / path).read_bytes()
+        assert b"51.5" not in data and b"Example Camera" not in data, path
+        with Image.open(output / path) as published:
+            assert published.size == (64, 32) and not published.getexif(), path
     # PNG is lossless: the very pixels, nothing re-encoded
     with Image.open(output / "images" / "map.png") as published:
         assert published.convert("RGB").getpixel((5, 5)) == (20, 90, 160)

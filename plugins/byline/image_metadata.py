@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .durable import write_atomic
@@ -183,14 +183,22 @@ def strip_file(path: Path) -> bool:
     return True
 
 
-def strip_published_images(output: Path, skip: tuple[str, ...] = ()) -> int:
-    """Strip every image under ``output`` (but the folders in ``skip``, relative to it);
-    returns how many files changed."""
+def strip_published_images(output: Path, files: Iterable[str], folders: Iterable[str] = ()) -> int:
+    """Strip the images among ``files`` (relative to ``output``: what Pelican copied from
+    ``STATIC_PATHS``) and every image under ``folders`` (the theme's static files);
+    returns how many files changed.
+
+    Only these are published as they are (variants and social cards are made without
+    metadata), so only these are opened: a walk of the whole output would list every
+    page's folder too, 8,600 of them at 5,000 articles.
+    """
+    names = dict.fromkeys(files)
+    for folder in folders:
+        for root, _subfolders, found in os.walk(output / folder):
+            here = os.path.relpath(root, output)
+            names.update(dict.fromkeys(os.path.join(here, name) for name in found))
     changed = 0
-    skipped = {str(output / folder) for folder in skip}
-    for folder, subfolders, files in os.walk(output):
-        subfolders[:] = [d for d in subfolders if os.path.join(folder, d) not in skipped]
-        for name in files:
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
-                changed += strip_file(Path(folder, name))
+    for name in names:
+        if os.path.splitext(name)[1].lower() in SUFFIXES and os.path.isfile(output / name):
+            changed += strip_file(output / name)
     return changed

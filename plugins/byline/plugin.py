@@ -704,11 +704,18 @@ def on_generator_init(generator) -> None:
     )
 
 
+#: The static files of the build under way (Pelican's list, whose ``save_as`` an
+#: ``{attach}`` link may still move while pages are written), read when it ends.
+_build_static_files: list = []
+
+
 def on_all_generators_finalized(generators) -> None:
     """Everything is read: keep the site in memory out of the collector's walks while
     the pages are written (``byline.collector``; thawed when the build ends)."""
     from .collector import freeze_read_site
 
+    # every generator shares one context; the static generator fills its "staticfiles"
+    _build_static_files[:] = generators[0].context.get("staticfiles") or [] if generators else []
     freeze_read_site()
 
 
@@ -726,10 +733,13 @@ def on_finalized(pelican) -> None:
 def _strip_image_metadata(pelican) -> None:
     """Cut EXIF, XMP and text (GPS) out of the images published as they are."""
     from .image_metadata import strip_published_images
-    from .search import BUNDLE
-    from .variants import OUTPUT_FOLDER
 
-    stripped = strip_published_images(Path(pelican.output_path), skip=(OUTPUT_FOLDER, BUNDLE))
+    static_files = [static.save_as for static in _build_static_files]
+    _build_static_files.clear()
+    theme_folder = pelican.settings.get("THEME_STATIC_DIR")
+    stripped = strip_published_images(
+        Path(pelican.output_path), static_files, [theme_folder] if theme_folder else []
+    )
     if stripped:
         logger.info("Images: EXIF, XMP and text metadata cut from %d published file(s)", stripped)
 
