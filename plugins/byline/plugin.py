@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 from pelican import signals
 
+from .collector import paused_gc
+
 logger = logging.getLogger(__name__)
 
 
@@ -225,6 +227,7 @@ def _settle_collisions(generator, claims: list, names: tuple[str, ...]) -> None:
             loser.handle.override_save_as = ""  # whatever still lists it, nothing writes it
 
 
+@paused_gc()  # claims and taxonomy sets hold no cycles (see byline.collector)
 def on_article_generator_pretaxonomy(generator) -> None:
     """Posts that want a URL already taken lose it here, before sections, tags and feeds
     are built, instead of stopping the build when Pelican writes the second file."""
@@ -263,16 +266,9 @@ def _load_author_profiles(settings: dict) -> dict | None:
         return None
 
 
+@paused_gc()  # records, picks and blocks hold no cycles (see byline.collector)
 def on_article_generator_finalized(generator) -> None:
-    """Give every article its record, reading time, hero, author data and story blocks
-    (with the collector paused: see ``byline.collector``)."""
-    from .collector import paused_gc
-
-    with paused_gc():
-        _finish_articles(generator)
-
-
-def _finish_articles(generator) -> None:
+    """Give every article its record, reading time, hero, author data and story blocks."""
     from .settings import apply_defaults
 
     settings = generator.settings
@@ -522,6 +518,8 @@ def _clean_summary(content, memo) -> None:
     content.standfirst_html = Markup(summary or "")
 
 
+@paused_gc()  # as on_article_generator_pretaxonomy: a full collection here walked the
+# whole site read so far (0.13 s at 5,000 articles) and found only Markdown's leftovers
 def on_page_generator_finalized(generator) -> None:
     """Pages that want a generated page's or another page's URL lose it; pages get the
     same sanitised standfirst as articles."""
