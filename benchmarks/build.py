@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import shutil
 import statistics
@@ -393,6 +394,25 @@ def print_steps(count: int, plain_s: float, steps: dict) -> None:
         )
 
 
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float] | None:
+    """A distribution-free interval for the median (order statistics, binomial): the
+    machine's noise is neither normal nor symmetric, so no mean and standard error.
+    None when there are too few values for the confidence asked."""
+    ordered = sorted(values)
+    n = len(ordered)
+    below = 0.0  # P(Binomial(n, 1/2) < k), grown one k at a time
+    k = 0
+    while True:
+        term = math.comb(n, k) / 2**n
+        if below + term > (1 - confidence) / 2:
+            break
+        below += term
+        k += 1
+    if k == 0:
+        return None
+    return ordered[k - 1], ordered[n - k]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
@@ -430,6 +450,12 @@ def main() -> None:
     # Every pair's ratio, in run order: runs can be pooled later, and drift shows.
     for count, paired in pairs:
         print(f"\nall/plain, run by run, at {count:,} articles:", *(f"{r:.3f}" for r in paired))
+        interval = median_interval(paired)
+        if interval:
+            print(
+                f"median {statistics.median(paired):.3f}, "
+                f"95% interval {interval[0]:.3f}-{interval[1]:.3f}"
+            )
     for count, plain_s, steps in breakdowns:
         print_steps(count, plain_s, steps)
 
