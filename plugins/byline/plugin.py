@@ -380,6 +380,12 @@ def _prepare(
     meta = article.metadata
     # Worked out once: story cards print these for every page an article appears on.
     article.href = article.url
+    # Pelican works `url` out anew from the settings on every read (templates, feeds, the
+    # sitemap: several times a page); its own override hook makes each later read free.
+    # Collisions are settled by now, and only `save_as` changes after this (a post that
+    # loses to a page), never the URL. (`override_save_as` is left alone: Pelican reads
+    # its presence as leave to overwrite another page's file.)
+    article.override_url = article.href
     article.date_iso = article.date.isoformat()
     article.body_text = body_text(article._content)
     words = memo.of_text("words", article.body_text, count_text_words)
