@@ -23,6 +23,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from .collector import paused_gc
 from .siteurl import LOCAL_SITE_URL  # where `invoke serve` shows a local build
 
 logger = logging.getLogger(__name__)
@@ -85,13 +86,8 @@ class ExportedIssue:
 class NewsletterGenerator(Generator):
     """Plans and composes the issues with the context, writes them with the output."""
 
+    @paused_gc()  # stories and issues hold no cycles (see byline.collector)
     def generate_context(self) -> None:
-        from .collector import paused_gc
-
-        with paused_gc():  # stories and issues hold no cycles (see byline.collector)
-            self._plan_and_compose()
-
-    def _plan_and_compose(self) -> None:
         from .newsletter import Story, format_date, from_settings, plan_issues
         from .newsletter.frozen import frozen_folder, is_frozen, sent_dir
         from .newsletter_layout import issue_url

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from pelican import signals
 
-from .collector import paused_gc
+from .collector import freeze_read_site, paused_gc, thaw
 
 logger = logging.getLogger(__name__)
 
@@ -716,8 +716,6 @@ _build_static_files: list = []
 def on_all_generators_finalized(generators) -> None:
     """Everything is read: keep the site in memory out of the collector's walks while
     the pages are written (``byline.collector``; thawed when the build ends)."""
-    from .collector import freeze_read_site
-
     # every generator shares one context; the static generator fills its "staticfiles"
     _build_static_files[:] = generators[0].context.get("staticfiles") or [] if generators else []
     freeze_read_site()
@@ -725,8 +723,6 @@ def on_all_generators_finalized(generators) -> None:
 
 def on_finalized(pelican) -> None:
     """Once everything is on disk: clean the published images, then index for search."""
-    from .collector import thaw
-
     try:
         _strip_image_metadata(pelican)
         _index_for_search(pelican)
