@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import statistics
@@ -238,6 +239,9 @@ def jinja_environment() -> dict:
 
 
 def run_build(settings: dict) -> dict:
+    # Flush what the last build left to write first: otherwise the disk writes it back
+    # during this build, and which build pays for it depends on the order, not the code.
+    os.sync()
     result = subprocess.run(
         [sys.executable, "-c", CHILD, "", json.dumps(settings)],
         capture_output=True,
@@ -299,9 +303,14 @@ def measure(count: int, runs: int, work: Path) -> tuple[dict, dict, list[float]]
     run_build(site_only)
     search_s = float("inf")  # the search step's best on its own: the noise of the rest is not its
     paired: list[float] = []  # each run's "all" over the same run's plain build
-    for _ in range(runs):  # alternate, so drift on the machine hits all alike
+    for run in range(runs):  # alternate, so drift on the machine hits all alike
         seconds = {}
-        for name, settings in configs.items():
+        # each run starts one further along (plain-site-all, site-all-plain, all-plain-site):
+        # every configuration takes every place in turn, and none ever runs twice in a row
+        # (a build that deletes the output it wrote a moment before pays more for it)
+        order = list(configs.items())
+        shift = run % len(order)
+        for name, settings in order[shift:] + order[:shift]:
             figures = run_build(settings)
             seconds[name] = figures["seconds"] - figures["search"]
             if best[name] is None or figures["seconds"] < best[name]["seconds"]:
